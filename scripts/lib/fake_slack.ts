@@ -1,0 +1,428 @@
+/**
+ * A local stand-in for Slack's Web API, for tests and local runs.
+ *
+ * It answers a handful of methods the way Slack does (HTTP 200 with `{ ok, ... }` bodies, form or
+ * JSON requests, Bearer tokens) and can be told to fail the next requests in the ways real Slack
+ * and the networks in front of it fail: 429 with `Retry-After`, 5xx, a hang, a non-JSON body,
+ * `invalid_auth`.
+ */
+
+/** Failures the fake can inject into its next requests. */
+export type FakeSlackFailure =
+  | "rate_limited"
+  | "server_error"
+  | "timeout"
+  | "malformed"
+  | "invalid_auth";
+
+/** Options of `FakeSlack.failNext()`. */
+export interface FailNextOptions {
+  /** How many of the next requests fail this way (default 1). */
+  count?: number;
+  /** `Retry-After` seconds sent with `rate_limited` (default 1). */
+  retryAfterS?: number;
+  /** HTTP status sent with `server_error` (default 500). */
+  status?: 500 | 502 | 503 | 504;
+}
+
+/** One request the fake received, with JSON-encoded form fields (`blocks`, ...) decoded. */
+export interface FakeSlackCall {
+  method: string;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+  /** The injected failure this request was answered with, if any. */
+  failure?: FakeSlackFailure;
+}
+
+/** A running fake Slack Web API. */
+export interface FakeSlack {
+  /** Base URL ending in `/api/`, to pass as the WebClient's `slackApiUrl`. */
+  url: string;
+  /** Every request received under `/api/`, oldest first. */
+  calls: FakeSlackCall[];
+  /** Makes the next request(s) fail in the given way. */
+  failNext(kind: FakeSlackFailure, opts?: FailNextOptions): void;
+  /** Releases hanging requests and stops the server. */
+  close(): Promise<void>;
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A channel id for which every method answers `channel_not_found`. */
+export const MISSING_CHANNEL = "C_MISSING";
+/** A channel id for which posting answers `not_in_channel`. */
+export const FOREIGN_CHANNEL = "C_NOT_IN";
+/** A user id for which every method answers `user_not_found`. */
+export const MISSING_USER = "U_MISSING";
+
+const BOT = { user: "U0FAKEBOT", botId: "B0FAKEBOT", appId: "A0FAKEAPP", team: "T0FAKE" };
+const JSON_FIELDS = ["blocks", "attachments", "metadata"];
+const MAX_TEXT = 40_000;
+const MAX_BLOCKS = 50;
+
+type Body = Record<string, unknown>;
+type Reply = Body & { ok: boolean };
+interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks?: unknown[];
+  threadTs?: string;
+}
+interface PendingFailure {
+  kind: FakeSlackFailure;
+  left: number;
+  retryAfterS: number;
+  status: number;
+}
+
+/** Starts the fake on 127.0.0.1 (`port` 0, the default, picks a free port). */
+export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSlack> {
+  const calls: FakeSlackCall[] = [];
+  const failures: PendingFailure[] = [];
+  const hanging = new Set<() => void>();
+  const messages = new Map<string, StoredMessage>();
+  let seq = 0;
+  let closing: Promise<void> | undefined;
+
+  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, "0")}`;
+
+  const methods: Record<string, (body: Body) => Reply> = {
+    "auth.test": () => ({
+      ok: true,
+      url: "https://fake-workspace.slack.com/",
+      team: "Fake Workspace",
+      user: "triage-bot",
+      team_id: BOT.team,
+      user_id: BOT.user,
+      bot_id: BOT.botId,
+      is_enterprise_install: false,
+    }),
+
+    "chat.postMessage": (body) => {
+      const channel = str(body.channel);
+      const problem = checkChannel(channel) ?? checkContent(body);
+      if (problem) return problem;
+      const ts = nextTs();
+      const stored: StoredMessage = {
+        channel,
+        ts,
+        text: str(body.text),
+        blocks: body.blocks as unknown[] | undefined,
+        threadTs: str(body.thread_ts) || undefined,
+      };
+      messages.set(`${channel}/${ts}`, stored);
+      return { ok: true, channel, ts, message: messageJson(stored) };
+    },
+
+    "chat.update": (body) => {
+      const channel = str(body.channel);
+      const ts = str(body.ts);
+      const problem = checkChannel(channel) ?? checkContent(body);
+      if (problem) return problem;
+      const stored = messages.get(`${channel}/${ts}`);
+      if (!stored) return fail("message_not_found");
+      stored.text = str(body.text);
+      stored.blocks = body.blocks as unknown[] | undefined;
+      return { ok: true, channel, ts, text: stored.text, message: messageJson(stored) };
+    },
+
+    "chat.postEphemeral": (body) => {
+      const user = str(body.user);
+      const problem = checkChannel(str(body.channel)) ?? checkUser(user) ?? checkContent(body);
+      if (problem) return problem;
+      return { ok: true, message_ts: nextTs() };
+    },
+
+    "conversations.open": (body) => {
+      const channel = str(body.channel);
+      if (channel) return checkChannel(channel) ?? { ok: true, channel: { id: channel } };
+      const users = str(body.users).split(",").map((u) => u.trim()).filter(Boolean);
+      if (users.length === 0) return fail("users_list_not_supplied");
+      for (const user of users) {
+        const problem = checkUser(user);
+        if (problem) return problem;
+      }
+      const id = users.length === 1 ? `D${users[0].replace(/^U/, "")}` : `G${users.join("")}`;
+      return { ok: true, no_op: false, already_open: false, channel: { id } };
+    },
+
+    "users.info": (body) => {
+      const id = str(body.user);
+      const problem = checkUser(id);
+      if (problem) return problem;
+      const name = id.toLowerCase();
+      return {
+        ok: true,
+        user: {
+          id,
+          team_id: BOT.team,
+          name,
+          real_name: `User ${id}`,
+          deleted: false,
+          is_bot: false,
+          tz: "Europe/Berlin",
+          profile: { real_name: `User ${id}`, display_name: name, email: `${name}@example.com` },
+        },
+      };
+    },
+  };
+
+  async function handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    if (!url.pathname.startsWith("/api/")) return new Response("Not Found", { status: 404 });
+    const method = url.pathname.slice("/api/".length);
+    const headers = Object.fromEntries(req.headers);
+    const parsed = await readBody(req, url);
+    const call: FakeSlackCall = { method, body: parsed.body ?? {}, headers };
+    calls.push(call);
+
+    const failure = takeFailure();
+    if (failure) {
+      call.failure = failure.kind;
+      return await injected(failure);
+    }
+    if (!parsed.body) return slack(fail(parsed.error));
+    const token = bearer(req.headers.get("authorization")) ?? str(parsed.body.token);
+    if (!token) return slack(fail("not_authed"));
+    if (!/^xox[bpa]-/.test(token)) return slack(fail("invalid_auth"));
+    const impl = methods[method];
+    if (!impl) return slack({ ok: false, error: "unknown_method", req_method: method }, 404);
+    return slack(impl(parsed.body));
+  }
+
+  function takeFailure(): PendingFailure | undefined {
+    const head = failures[0];
+    if (!head) return undefined;
+    if (--head.left <= 0) failures.shift();
+    return head;
+  }
+
+  async function injected(failure: PendingFailure): Promise<Response> {
+    switch (failure.kind) {
+      case "rate_limited":
+        return slack(fail("ratelimited"), 429, { "retry-after": String(failure.retryAfterS) });
+      case "server_error":
+        return new Response("<html><body><h1>Server Error</h1></body></html>", {
+          status: failure.status,
+          headers: { "content-type": "text/html" },
+        });
+      case "malformed":
+        return new Response("<html><body>upstream hiccup</body></html>", {
+          status: 200,
+          headers: { "content-type": "text/html" },
+        });
+      case "invalid_auth":
+        return slack(fail("invalid_auth"));
+      case "timeout":
+        // Hang until close(): no timer, so nothing is left behind for Deno's test sanitizers.
+        if (!closing) await new Promise<void>((resolve) => hanging.add(resolve));
+        return slack(fail("request_timeout"), 504);
+    }
+  }
+
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: options.port ?? 0,
+      onListen: ({ port }) => {
+        const close = () => {
+          closing ??= (async () => {
+            for (const release of hanging) release();
+            hanging.clear();
+            await server.shutdown();
+          })();
+          return closing;
+        };
+        resolve({
+          url: `http://127.0.0.1:${port}/api/`,
+          calls,
+          failNext(kind, opts = {}) {
+            const left = opts.count ?? 1;
+            if (!Number.isInteger(left) || left < 1) {
+              throw new RangeError(`Cannot fail the next ${left} requests: count must be ≥ 1`);
+            }
+            failures.push({
+              kind,
+              left,
+              retryAfterS: opts.retryAfterS ?? 1,
+              status: opts.status ?? 500,
+            });
+          },
+          close,
+          [Symbol.asyncDispose]: close,
+        });
+      },
+    }, async (req) => {
+      try {
+        return await handle(req);
+      } catch (err) {
+        return slack({ ok: false, error: "fatal_error", detail: String(err) }, 500);
+      }
+    });
+  });
+}
+
+async function readBody(req: Request, url: URL): Promise<{ body?: Body; error: string }> {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  let body: Body;
+  if (req.method === "GET") {
+    body = Object.fromEntries(url.searchParams);
+  } else if (type === "application/json") {
+    const raw = await req.text();
+    try {
+      const value = raw ? JSON.parse(raw) : {};
+      if (!isRecord(value)) return { error: "invalid_json" };
+      body = value;
+    } catch {
+      return { error: "invalid_json" };
+    }
+  } else if (type === "multipart/form-data") {
+    const form = await req.formData();
+    body = {};
+    for (const [key, value] of form) body[key] = typeof value === "string" ? value : value.name;
+  } else {
+    body = Object.fromEntries(new URLSearchParams(await req.text()));
+  }
+  for (const field of JSON_FIELDS) {
+    if (typeof body[field] !== "string") continue;
+    try {
+      body[field] = JSON.parse(body[field] as string);
+    } catch {
+      // Left as the raw string: checkContent() reports it.
+    }
+  }
+  return { body, error: "" };
+}
+
+function checkChannel(channel: string): Reply | undefined {
+  if (!channel || channel === MISSING_CHANNEL) return fail("channel_not_found");
+  if (channel === FOREIGN_CHANNEL) return fail("not_in_channel");
+  return undefined;
+}
+
+function checkUser(user: string): Reply | undefined {
+  if (!user || user === MISSING_USER) return fail("user_not_found");
+  return undefined;
+}
+
+function checkContent(body: Body): Reply | undefined {
+  const text = str(body.text);
+  if (text.length > MAX_TEXT) return fail("msg_too_long");
+  if (body.blocks !== undefined) {
+    const problem = blocksProblem(body.blocks);
+    if (problem) return fail("invalid_blocks", [`[ERROR] ${problem}`]);
+  }
+  const hasBlocks = Array.isArray(body.blocks) && body.blocks.length > 0;
+  if (!text && !hasBlocks && !body.attachments) return fail("no_text");
+  return undefined;
+}
+
+/** Checks the Block Kit limits our messages rely on; returns the first problem found. */
+function blocksProblem(blocks: unknown): string | undefined {
+  if (!Array.isArray(blocks)) return "must be an array [json-pointer:/blocks]";
+  if (blocks.length > MAX_BLOCKS) {
+    return `no more than ${MAX_BLOCKS} items allowed [json-pointer:/blocks]`;
+  }
+  for (const [i, block] of blocks.entries()) {
+    const at = `[json-pointer:/blocks/${i}]`;
+    if (!isRecord(block) || typeof block.type !== "string") return `missing type ${at}`;
+    if (typeof block.block_id === "string" && block.block_id.length > 255) {
+      return `block_id must be less than 256 characters ${at}`;
+    }
+    const problem = blockProblem(block);
+    if (problem) return `${problem} ${at}`;
+  }
+  return undefined;
+}
+
+function blockProblem(block: Body): string | undefined {
+  const textLength = (value: unknown) => isRecord(value) ? str(value.text).length : 0;
+  switch (block.type) {
+    case "header":
+      if (!isRecord(block.text) || block.text.type !== "plain_text") {
+        return "header text must be plain_text";
+      }
+      return textLength(block.text) > 150
+        ? "header text must be at most 150 characters"
+        : undefined;
+    case "section": {
+      const fields = block.fields;
+      if (!block.text && !Array.isArray(fields)) return "section needs text or fields";
+      if (textLength(block.text) > 3000) return "section text must be at most 3000 characters";
+      if (Array.isArray(fields)) {
+        if (fields.length > 10) return "section must have at most 10 fields";
+        if (fields.some((f) => textLength(f) > 2000)) {
+          return "section field must be at most 2000 characters";
+        }
+      }
+      return undefined;
+    }
+    case "actions": {
+      const elements = block.elements;
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > 25) {
+        return "actions must have 1 to 25 elements";
+      }
+      for (const el of elements) {
+        if (!isRecord(el)) return "element must be an object";
+        if (el.type === "button" && textLength(el.text) > 75) {
+          return "button text must be at most 75 characters";
+        }
+        if (typeof el.action_id === "string" && el.action_id.length > 255) {
+          return "action_id must be at most 255 characters";
+        }
+        if (typeof el.value === "string" && el.value.length > 2000) {
+          return "value must be at most 2000 characters";
+        }
+        if (typeof el.url === "string" && el.url.length > 3000) {
+          return "url must be at most 3000 characters";
+        }
+      }
+      return undefined;
+    }
+    case "context": {
+      const elements = block.elements;
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > 10) {
+        return "context must have 1 to 10 elements";
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function messageJson(m: StoredMessage): Body {
+  return {
+    type: "message",
+    text: m.text,
+    user: BOT.user,
+    bot_id: BOT.botId,
+    app_id: BOT.appId,
+    team: BOT.team,
+    ts: m.ts,
+    ...(m.blocks ? { blocks: m.blocks } : {}),
+    ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+  };
+}
+
+function slack(body: Reply, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers });
+}
+
+function fail(error: string, messages?: string[]): Reply {
+  return messages ? { ok: false, error, response_metadata: { messages } } : { ok: false, error };
+}
+
+function bearer(header: string | null): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+function str(value: unknown): string {
+  return typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
+}
+
+function isRecord(value: unknown): value is Body {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

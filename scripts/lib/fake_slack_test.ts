@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { startFakeSlack } from "./fake_slack.ts";
+
+const AUTH = { authorization: "Bearer xoxb-test" };
+
+async function call(
+  url: string,
+  method: string,
+  init: { body?: Record<string, unknown>; form?: Record<string, string>; headers?: HeadersInit },
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const headers = new Headers(init.headers ?? AUTH);
+  let body: string | undefined;
+  if (init.form) {
+    headers.set("content-type", "application/x-www-form-urlencoded");
+    body = new URLSearchParams(init.form).toString();
+  } else {
+    headers.set("content-type", "application/json; charset=utf-8");
+    body = JSON.stringify(init.body ?? {});
+  }
+  const res = await fetch(`${url}${method}`, { method: "POST", headers, body });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: JSON.parse(text) };
+}
+
+Deno.test("startFakeSlack() serves chat.postMessage with a JSON body", async () => {
+  await using slack = await startFakeSlack();
+  assert.match(slack.url, /^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
+  const blocks = [{ type: "section", text: { type: "mrkdwn", text: "hi" } }];
+  const res = await call(slack.url, "chat.postMessage", {
+    body: { channel: "C1", text: "hi", blocks },
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.ok, true);
+  assert.equal(res.body.channel, "C1");
+  assert.match(String(res.body.ts), /^\d{10}\.000001$/);
+  assert.deepEqual((res.body.message as Record<string, unknown>).blocks, blocks);
+  assert.deepEqual(slack.calls[0].body.blocks, blocks);
+});
+
+Deno.test("startFakeSlack() decodes JSON-encoded blocks in a form body", async () => {
+  await using slack = await startFakeSlack();
+  const blocks = [{ type: "divider" }];
+  const res = await call(slack.url, "chat.postMessage", {
+    form: { channel: "C1", text: "hi", blocks: JSON.stringify(blocks) },
+  });
+  assert.equal(res.body.ok, true);
+  assert.deepEqual(slack.calls[0].body.blocks, blocks);
+  assert.equal(slack.calls[0].headers["content-type"], "application/x-www-form-urlencoded");
+});
+
+Deno.test("startFakeSlack() hands out increasing message timestamps", async () => {
+  await using slack = await startFakeSlack();
+  const a = await call(slack.url, "chat.postMessage", { body: { channel: "C1", text: "a" } });
+  const b = await call(slack.url, "chat.postMessage", { body: { channel: "C1", text: "b" } });
+  assert.ok(String(a.body.ts) < String(b.body.ts));
+});
+
+Deno.test("startFakeSlack() answers not_authed without a token and invalid_auth for a bad one", async () => {
+  await using slack = await startFakeSlack();
+  const none = await call(slack.url, "auth.test", { body: {}, headers: {} });
+  assert.deepEqual(none.body, { ok: false, error: "not_authed" });
+  const bad = await call(slack.url, "auth.test", {
+    body: {},
+    headers: { authorization: "Bearer x" },
+  });
+  assert.deepEqual(bad.body, { ok: false, error: "invalid_auth" });
+  const form = await call(slack.url, "auth.test", { form: { token: "xoxb-1" }, headers: {} });
+  assert.equal(form.body.ok, true);
+});
+
+Deno.test("startFakeSlack() answers channel_not_found for C_MISSING", async () => {
+  await using slack = await startFakeSlack();
+  const res = await call(slack.url, "chat.postMessage", {
+    body: { channel: "C_MISSING", text: "hi" },
+  });
+  assert.deepEqual(res.body, { ok: false, error: "channel_not_found" });
+});
+
+Deno.test("startFakeSlack() answers invalid_blocks for unparsable or more than 50 blocks", async () => {
+  await using slack = await startFakeSlack();
+  const many = Array.from({ length: 51 }, () => ({ type: "divider" }));
+  const tooMany = await call(slack.url, "chat.postMessage", {
+    body: { channel: "C1", text: "hi", blocks: many },
+  });
+  assert.equal(tooMany.body.error, "invalid_blocks");
+  const broken = await call(slack.url, "chat.postMessage", {
+    form: { channel: "C1", text: "hi", blocks: "[{not json" },
+  });
+  assert.equal(broken.body.error, "invalid_blocks");
+  const longHeader = await call(slack.url, "chat.postMessage", {
+    body: {
+      channel: "C1",
+      blocks: [{ type: "header", text: { type: "plain_text", text: "x".repeat(151) } }],
+    },
+  });
+  assert.equal(longHeader.body.error, "invalid_blocks");
+});
+
+Deno.test("startFakeSlack() updates a posted message and rejects an unknown one", async () => {
+  await using slack = await startFakeSlack();
+  const posted = await call(slack.url, "chat.postMessage", { body: { channel: "C1", text: "a" } });
+  const updated = await call(slack.url, "chat.update", {
+    body: { channel: "C1", ts: posted.body.ts, text: "b" },
+  });
+  assert.equal(updated.body.ok, true);
+  assert.equal(updated.body.text, "b");
+  const missing = await call(slack.url, "chat.update", {
+    body: { channel: "C1", ts: "1.000999", text: "b" },
+  });
+  assert.equal(missing.body.error, "message_not_found");
+});
+
+Deno.test("startFakeSlack() serves postEphemeral, conversations.open and users.info", async () => {
+  await using slack = await startFakeSlack();
+  const eph = await call(slack.url, "chat.postEphemeral", {
+    body: { channel: "C1", user: "U1", text: "psst" },
+  });
+  assert.match(String(eph.body.message_ts), /^\d+\.\d{6}$/);
+  const dm = await call(slack.url, "conversations.open", { form: { users: "U123" } });
+  assert.deepEqual(dm.body.channel, { id: "D123" });
+  const user = await call(slack.url, "users.info", { form: { user: "U123" } });
+  assert.equal((user.body.user as Record<string, unknown>).id, "U123");
+  const gone = await call(slack.url, "users.info", { form: { user: "U_MISSING" } });
+  assert.equal(gone.body.error, "user_not_found");
+});
+
+Deno.test("failNext() fails exactly the next count requests", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("rate_limited", { count: 2, retryAfterS: 7 });
+  slack.failNext("server_error", { status: 503 });
+  const body = { channel: "C1", text: "hi" };
+  const first = await call(slack.url, "chat.postMessage", { body });
+  assert.equal(first.status, 429);
+  assert.equal(first.headers.get("retry-after"), "7");
+  assert.equal((await call(slack.url, "chat.postMessage", { body })).status, 429);
+  const res = await fetch(`${slack.url}chat.postMessage`, { method: "POST", headers: AUTH });
+  assert.equal(res.status, 503);
+  await res.body?.cancel();
+  assert.equal((await call(slack.url, "chat.postMessage", { body })).body.ok, true);
+  assert.deepEqual(slack.calls.map((c) => c.failure), [
+    "rate_limited",
+    "rate_limited",
+    "server_error",
+    undefined,
+  ]);
+});
+
+Deno.test("failNext('malformed') answers 200 with a body that is not JSON", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("malformed");
+  const res = await fetch(`${slack.url}auth.test`, { method: "POST", headers: AUTH });
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  assert.throws(() => JSON.parse(text), SyntaxError);
+});
+
+Deno.test("close() releases a request hanging after failNext('timeout')", async () => {
+  const slack = await startFakeSlack();
+  slack.failNext("timeout");
+  const pending = fetch(`${slack.url}auth.test`, { method: "POST", headers: AUTH })
+    .then(async (res) => {
+      await res.body?.cancel();
+      return res.status;
+    });
+  while (slack.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await slack.close();
+  assert.equal(await pending, 504);
+});

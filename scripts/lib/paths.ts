@@ -1,0 +1,23 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Git-ignored folder holding the local stack's state. */
+export const LOCAL_DIR = join(ROOT, ".local");
+/** Local Postgres cluster folder (owned by the postgres user). */
+export const PG_DIR = join(LOCAL_DIR, "pg");
+export const PG_DATA = join(PG_DIR, "data");
+export const PG_SOCKET_DIR = join(PG_DIR, "run");
+export const PG_LOG = join(PG_DIR, "postgres.log");
+/** Ports of Supabase's local stack. */
+export const DB_PORT = 54322;
+export const FUNCTIONS_PORT = 54321;
+export const DB_PASSWORD = "postgres";
+/** Connection URL of the local database. */
+export const DB_URL = `postgresql://postgres:${DB_PASSWORD}@127.0.0.1:${DB_PORT}/postgres`;
+export const FUNCTIONS_URL = `http://127.0.0.1:${FUNCTIONS_PORT}`;
+export const STATE_FILE = join(LOCAL_DIR, "stack.json");
+export const SERVER_LOG = join(LOCAL_DIR, "functions.log");
+export const BIN = join(ROOT, "node_modules", ".bin");
+export const PG_BIN = "/usr/lib/postgresql/15/bin";

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Entry point of every npm script: installs the pinned npm packages (deno, supabase CLI and
+// the libraries) when they are missing, then runs scripts/<name>.ts with Deno.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const [name, ...args] = process.argv.slice(2);
+const deno = join(root, "node_modules", ".bin", "deno");
+const supabase = join(root, "node_modules", ".bin", "supabase");
+
+if (!existsSync(deno) || !existsSync(supabase) || !existsSync(join(root, "node_modules", "zod"))) {
+  console.log("» installing npm packages (npm ci)…");
+  const install = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (install.status !== 0) process.exit(install.status ?? 1);
+}
+
+const result = spawnSync(deno, ["run", "-A", "--no-prompt", join(root, "scripts", `${name}.ts`), ...args], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` },
+});
+process.exit(result.status ?? 1);

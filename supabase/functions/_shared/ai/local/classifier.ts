@@ -1,0 +1,176 @@
+/**
+ * A small multinomial logistic-regression (softmax) text classifier trained in-process on the
+ * hand-written examples of training_data.ts. Training is deterministic (seeded shuffling) and takes
+ * well under 300 ms; prediction is a sparse dot product over the 17 sub-categories.
+ */
+import { extractNamedFeatures, type SparseNamed } from "./text.ts";
+
+export interface Example {
+  text: string;
+  label: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  seed: number;
+}
+
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 12, learningRate: 0.6, l2: 1e-5, seed: 7 };
+
+interface SparseVec {
+  idx: Int32Array;
+  val: Float32Array;
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class SoftmaxClassifier {
+  readonly nClasses: number;
+  private vocab = new Map<string, number>();
+  private weights = new Float32Array(0);
+  private bias: Float64Array;
+
+  constructor(nClasses: number) {
+    this.nClasses = nClasses;
+    this.bias = new Float64Array(nClasses);
+  }
+
+  private vectorize(named: SparseNamed, grow: boolean): SparseVec {
+    const idx: number[] = [];
+    const val: number[] = [];
+    let norm = 0;
+    for (const [k, v] of named) {
+      let i = this.vocab.get(k);
+      if (i === undefined) {
+        if (!grow) continue;
+        i = this.vocab.size;
+        this.vocab.set(k, i);
+      }
+      idx.push(i);
+      val.push(v);
+    }
+    for (const [, v] of named) norm += v * v;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    return { idx: Int32Array.from(idx), val: Float32Array.from(val, (v) => v * inv) };
+  }
+
+  train(examples: Example[], opts: TrainOptions = DEFAULT_TRAIN): void {
+    const K = this.nClasses;
+    const vecs = examples.map((e) => this.vectorize(extractNamedFeatures(e.text), true));
+    const labels = examples.map((e) => e.label);
+    const D = this.vocab.size;
+    const w = new Float32Array(D * K);
+    const wAvg = new Float64Array(D * K);
+    const b = new Float64Array(K);
+    const bAvg = new Float64Array(K);
+    // Balance classes: each class gets the same total weight.
+    const counts = new Float64Array(K);
+    for (const y of labels) counts[y]++;
+    const classWeight = Array.from(counts, (c) => (c > 0 ? examples.length / (K * c) : 0));
+    const order = examples.map((_, i) => i);
+    const rand = rng(opts.seed);
+    const scores = new Float64Array(K);
+    let step = 0;
+    const totalSteps = opts.epochs * examples.length;
+    for (let ep = 0; ep < opts.epochs; ep++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      for (const n of order) {
+        const { idx, val } = vecs[n];
+        const y = labels[n];
+        for (let k = 0; k < K; k++) scores[k] = b[k];
+        for (let t = 0; t < idx.length; t++) {
+          const base = idx[t] * K;
+          const v = val[t];
+          for (let k = 0; k < K; k++) scores[k] += w[base + k] * v;
+        }
+        let max = -Infinity;
+        for (let k = 0; k < K; k++) if (scores[k] > max) max = scores[k];
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          scores[k] = Math.exp(scores[k] - max);
+          sum += scores[k];
+        }
+        const lr = opts.learningRate * (1 - step / totalSteps) * classWeight[y];
+        // Averaged SGD: accumulate each update scaled by the number of remaining steps.
+        const remain = totalSteps - step;
+        for (let k = 0; k < K; k++) {
+          const g = scores[k] / sum - (k === y ? 1 : 0);
+          const db = -lr * g;
+          b[k] += db;
+          bAvg[k] += db * remain;
+        }
+        for (let t = 0; t < idx.length; t++) {
+          const base = idx[t] * K;
+          const v = val[t];
+          for (let k = 0; k < K; k++) {
+            const g = scores[k] / sum - (k === y ? 1 : 0);
+            const d = -lr * (g * v + opts.l2 * w[base + k]);
+            w[base + k] += d;
+            wAvg[base + k] += d * remain;
+          }
+        }
+        step++;
+      }
+    }
+    this.weights = new Float32Array(D * K);
+    for (let i = 0; i < D * K; i++) this.weights[i] = wAvg[i] / totalSteps;
+    for (let k = 0; k < K; k++) this.bias[k] = bAvg[k] / totalSteps;
+  }
+
+  /** Raw class scores (logits) for a text. */
+  logits(text: string): Float64Array {
+    const K = this.nClasses;
+    const out = new Float64Array(K);
+    out.set(this.bias);
+    const { idx, val } = this.vectorize(extractNamedFeatures(text), false);
+    for (let t = 0; t < idx.length; t++) {
+      const base = idx[t] * K;
+      const v = val[t];
+      for (let k = 0; k < K; k++) out[k] += this.weights[base + k] * v;
+    }
+    return out;
+  }
+
+  /** The features of a text that pushed the given class up the most (for explanations). */
+  topFeatures(text: string, cls: number, n: number): string[] {
+    const K = this.nClasses;
+    const named = extractNamedFeatures(text);
+    const contrib: Array<[string, number]> = [];
+    for (const [k, v] of named) {
+      const i = this.vocab.get(k);
+      if (i === undefined) continue;
+      const c = this.weights[i * K + cls] * v;
+      if (c > 0) contrib.push([k, c]);
+    }
+    contrib.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    return contrib.slice(0, n).map(([k]) => k);
+  }
+
+  get vocabularySize(): number {
+    return this.vocab.size;
+  }
+}
+
+/** Softmax with temperature. */
+export function softmax(logits: ArrayLike<number>, temperature: number): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  const e = Array.from(logits, (l) => Math.exp((l - max) / temperature));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+}

@@ -1,0 +1,75 @@
+/**
+ * Stop-word profile language detection for en, es, fr, de, it, pt and nl (ISO 639-1).
+ * Words shared by several languages count fractionally; a few letters give extra hints.
+ * Falls back to "en" when the evidence is weak.
+ */
+
+const PROFILES: Record<string, string> = {
+  en: "the and to of is in it you that for this my i have with not on be are was can your " +
+    "please we our me am an will would could should there what when how hello thanks thank " +
+    "regards dear issue help account since after been has do does",
+  es: "el la los las de que y en un una por para con no es mi su se lo al del como pero mas más " +
+    "está esta hola gracias tengo estoy muy ya cuando porque sin sobre también este usted " +
+    "nuestro nuestra saludos puede podrían problema cuenta ayuda desde hay",
+  fr: "le la les de des et en un une pour que qui dans ne pas est je vous mon ma mes avec sur " +
+    "au du ce cette merci bonjour nous notre votre suis sont il elle mais ou très avez depuis " +
+    "cordialement compte aide problème été",
+  de: "der die das und ist nicht ich sie es ein eine zu mit den dem von auf für im sich auch wir " +
+    "bitte ihr mein meine haben wird danke hallo ist kann können unser unsere wurde seit bei " +
+    "nach noch aber oder wie grüße freundlichen sehr geehrte problem konto hilfe",
+  it: "il lo la gli le di e che un una per non sono mi ho con del della è ma come anche grazie " +
+    "ciao questo questa nel nella mio mia siamo vostro buongiorno cordiali saluti posso " +
+    "problema aiuto dopo già",
+  pt: "o a os as de que e em um uma para com não é do da meu minha no na por mas está obrigado " +
+    "obrigada olá você nós nosso nossa seu sua foi são tenho estou muito já quando problema " +
+    "conta ajuda desde atenciosamente",
+  nl: "de het een en van ik je niet dat is op te met voor zijn er maar ook wij mijn hebben " +
+    "bedankt hallo graag kunt kan onze uw wordt werd sinds bij naar nog al hoe groet vriendelijke " +
+    "probleem account hulp",
+};
+
+const WEIGHTS = new Map<string, Map<string, number>>();
+(() => {
+  const owners = new Map<string, string[]>();
+  for (const [lang, words] of Object.entries(PROFILES)) {
+    for (const w of new Set(words.split(/\s+/))) {
+      owners.set(w, [...(owners.get(w) ?? []), lang]);
+    }
+  }
+  for (const [w, langs] of owners) {
+    const m = new Map<string, number>();
+    for (const l of langs) m.set(l, 1 / langs.length);
+    WEIGHTS.set(w, m);
+  }
+})();
+
+const LETTER_HINTS: Array<[string, RegExp, number]> = [
+  ["de", /[ßäöü]/g, 0.5],
+  ["es", /[ñ¿¡]/g, 1],
+  ["pt", /[ãõ]/g, 1],
+  ["fr", /[èêàùœç]/g, 0.3],
+  ["it", /\b\w+(zione|zioni)\b/g, 0.5],
+  ["nl", /\b\w*(ij|oe)\w*\b/g, 0.15],
+];
+
+export const SUPPORTED_LANGUAGES = Object.keys(PROFILES);
+
+export function detectLanguage(text: string): string {
+  const lower = text.toLowerCase().slice(0, 3000);
+  const words = lower.match(/\p{L}+/gu) ?? [];
+  if (words.length === 0) return "en";
+  const score: Record<string, number> = {};
+  for (const l of SUPPORTED_LANGUAGES) score[l] = 0;
+  for (const w of words) {
+    const m = WEIGHTS.get(w);
+    if (m) for (const [l, v] of m) score[l] += v;
+  }
+  for (const [l, re, v] of LETTER_HINTS) {
+    score[l] += Math.min(3, (lower.match(re) ?? []).length * v);
+  }
+  let best = "en";
+  for (const l of SUPPORTED_LANGUAGES) if (score[l] > score[best]) best = l;
+  // Require some evidence before leaving the English default.
+  if (best !== "en" && score[best] < Math.max(1.5, score.en * 1.2)) return "en";
+  return best;
+}

@@ -1,0 +1,78 @@
+/**
+ * The trained category/sub-category model: trained once on first use from the hand-written
+ * examples, then shared by every provider instance.
+ */
+import { CATEGORIES, type Category, SUB_CATEGORIES, type SubCategory } from "../types.ts";
+import { softmax, SoftmaxClassifier } from "./classifier.ts";
+import { augment, baseItems, LABELS } from "./training_data.ts";
+
+/**
+ * Softmax temperature, fitted by grouped 5-fold cross-validation on the hand-written examples
+ * (see calibrate.ts) and then raised a little to stay conservative on real tickets, whose
+ * wording is further from the training data than held-out folds are.
+ */
+export const TEMPERATURE = 1;
+
+export interface Classification {
+  category: Category;
+  subCategory: SubCategory;
+  /** Probability of the chosen category (sum over its sub-categories). */
+  confidence: number;
+  /** Probability of each sub-category. */
+  subProbs: Record<SubCategory, number>;
+  categoryProbs: Record<Category, number>;
+  /** Features that drove the chosen sub-category. */
+  evidence: string[];
+}
+
+let model: SoftmaxClassifier | null = null;
+
+export function getModel(): SoftmaxClassifier {
+  if (!model) {
+    const m = new SoftmaxClassifier(LABELS.length);
+    m.train(augment(baseItems()));
+    model = m;
+  }
+  return model;
+}
+
+/** Turns sub-category logits into the classification result. */
+export function fromLogits(logits: ArrayLike<number>, temperature = TEMPERATURE) {
+  const p = softmax(logits, temperature);
+  const categoryProbs = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<
+    Category,
+    number
+  >;
+  LABELS.forEach((s, i) => (categoryProbs[SUB_CATEGORIES[s]] += p[i]));
+  let category: Category = CATEGORIES[0];
+  for (const c of CATEGORIES) if (categoryProbs[c] > categoryProbs[category]) category = c;
+  let best = -1;
+  LABELS.forEach((s, i) => {
+    if (SUB_CATEGORIES[s] === category && (best < 0 || p[i] > p[best])) best = i;
+  });
+  const subProbs = Object.fromEntries(LABELS.map((s, i) => [s, p[i]])) as Record<
+    SubCategory,
+    number
+  >;
+  return {
+    category,
+    subIndex: best,
+    subCategory: LABELS[best],
+    confidence: categoryProbs[category],
+    subProbs,
+    categoryProbs,
+  };
+}
+
+export function classify(text: string): Classification {
+  const m = getModel();
+  const r = fromLogits(m.logits(text));
+  return {
+    category: r.category,
+    subCategory: r.subCategory,
+    confidence: r.confidence,
+    subProbs: r.subProbs,
+    categoryProbs: r.categoryProbs,
+    evidence: m.topFeatures(text, r.subIndex, 4),
+  };
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+/** Thrown when configuration is missing or malformed; the message names every problem. */
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Cannot start: ${problems.join("; ")}`);
+    this.name = "EnvError";
+  }
+}
+
+const optionalString = z.string().trim().min(1).optional();
+const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every setting the functions and scripts read, with its rules. */
+export const EnvSchema = z.object({
+  SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL"),
+  SUPABASE_URL: optionalUrl,
+  SUPABASE_SERVICE_ROLE_KEY: optionalString,
+  ISTS_PIPELINE_TOKEN: optionalString,
+  OPENAI_API_KEY: z.string().regex(/^\S{8,}$/, "must be an API key without spaces").optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-\S+$/, "must start with xoxb- or xoxp-").optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).refine((u) => u.endsWith("/"), "must end with /")
+    .optional(),
+  ISTS_ORG_NAME: optionalString,
+  ISTS_TIME_ZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin")
+    .optional(),
+  ISTS_INTAKE_API_KEYS: optionalString,
+  ISTS_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+/** Validated configuration passed down to every handler. */
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Reads and validates the configuration once (from `Deno.env` unless a source is given). */
+export function loadEnv(source?: Record<string, string | undefined>): Env {
+  const raw = source ?? Deno.env.toObject();
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = raw[key];
+    if (value !== undefined && value.trim() !== "") picked[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? "env");
+      return picked[key] === undefined ? `missing env ${key}` : `env ${key} ${issue.message}`;
+    });
+    throw new EnvError(problems);
+  }
+  return parsed.data;
+}
+
+/** Tokens accepted as the pipeline's service-role bearer. */
+export function pipelineTokens(env: Env): string[] {
+  return [env.SUPABASE_SERVICE_ROLE_KEY, env.ISTS_PIPELINE_TOKEN].filter((t): t is string =>
+    typeof t === "string" && t.length > 0
+  );
+}

@@ -1,0 +1,516 @@
+import {
+  type ChatPostMessageArguments,
+  ErrorCode,
+  type FetchFunction,
+  type Logger,
+  LogLevel,
+  WebClient,
+} from "@slack/web-api";
+
+/** Everything the "New Ticket Assigned" Slack message shows about a ticket. */
+export interface TicketNotice {
+  ticketId: string;
+  ticketNumber: number;
+  customerName: string | null;
+  customerEmail: string;
+  customerTier: "standard" | "vip" | "enterprise";
+  subject: string;
+  priority: "urgent" | "high" | "medium" | "low";
+  category: string;
+  subCategory: string;
+  emotion: string;
+  intensity: number;
+  insights: string[];
+  isEscalated: boolean;
+  teamName: string;
+  agentName: string | null;
+  agentSlackUserId: string | null;
+  /** ISO 8601 instant. */
+  firstResponseDeadline: string;
+  /** ISO 8601 instant. */
+  resolutionDeadline: string;
+  firstResponseHours: number;
+  viewUrl: string;
+  /** IANA time zone the deadlines are shown in, e.g. "Europe/Berlin". */
+  timeZone: string;
+}
+
+/** A Slack message: the notification/fallback `text` plus its Block Kit `blocks`. */
+export interface SlackMessage {
+  text: string;
+  blocks: unknown[];
+  /** Posts the message as a reply in this thread. */
+  threadTs?: string;
+}
+
+/** What Slack answers to a posted message. */
+export interface PostedMessage {
+  ok: true;
+  channel: string;
+  ts: string;
+}
+
+/** Port for posting Slack messages; inject a stub in tests. */
+export interface SlackNotifier {
+  postMessage(channel: string, message: SlackMessage): Promise<PostedMessage>;
+}
+
+/** Options of `createSlackNotifier()`. */
+export interface SlackNotifierOptions {
+  /** Bot token (`xoxb-...`). */
+  token: string;
+  /** Web API base URL (default `https://slack.com/api/`); a missing trailing `/` is added. */
+  apiUrl?: string;
+  /** Timeout of one HTTP attempt in ms (default 10000). */
+  timeoutMs?: number;
+  /** Retries after a 429, 5xx, timeout or network error (default 2). */
+  maxRetries?: number;
+  /** First backoff between retries in ms (default 500). */
+  minRetryDelayMs?: number;
+  /** Longest backoff between retries in ms (default 4000). */
+  maxRetryDelayMs?: number;
+}
+
+/** A failed Slack call; `retryable` says whether trying again later may succeed. */
+export class SlackError extends Error {
+  /** Slack's error string (`channel_not_found`, ...) or one of ours (`timeout`, `server_error`, ...). */
+  readonly code: string;
+  /** True for rate limits, 5xx, timeouts and network errors. */
+  readonly retryable: boolean;
+  /** HTTP status, when the failure was an HTTP error. */
+  readonly status?: number;
+
+  constructor(
+    message: string,
+    options: { code: string; retryable: boolean; status?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "SlackError";
+    this.code = options.code;
+    this.retryable = options.retryable;
+    this.status = options.status;
+  }
+}
+
+const DEFAULT_API_URL = "https://slack.com/api/";
+const MALFORMED = "malformed_response";
+const RETRYABLE_CODES = new Set([
+  "ratelimited",
+  "rate_limited",
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+]);
+
+/** Creates a notifier posting through `@slack/web-api` with bounded retries and a timeout. */
+export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifier {
+  const apiUrl = options.apiUrl ?? DEFAULT_API_URL;
+  if (!/^https?:\/\//.test(apiUrl)) {
+    throw new TypeError(`Cannot use Slack API URL "${apiUrl}": expected an http(s) URL`);
+  }
+  const client = new WebClient(options.token, {
+    slackApiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`,
+    logger: quietLogger(),
+    timeout: options.timeoutMs ?? 10_000,
+    rejectRateLimitedCalls: false,
+    retryConfig: {
+      retries: options.maxRetries ?? 2,
+      factor: 2,
+      minTimeout: options.minRetryDelayMs ?? 500,
+      maxTimeout: options.maxRetryDelayMs ?? 4_000,
+      randomize: true,
+    },
+    fetch: bufferedFetch,
+  });
+
+  return {
+    async postMessage(channel, message) {
+      const args = {
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        thread_ts: message.threadTs,
+        unfurl_links: false,
+        unfurl_media: false,
+      } as ChatPostMessageArguments;
+      let result: { channel?: unknown; ts?: unknown };
+      try {
+        result = await client.chat.postMessage(args);
+      } catch (err) {
+        throw toSlackError(err);
+      }
+      if (typeof result.channel !== "string" || typeof result.ts !== "string") {
+        throw new SlackError("Cannot read Slack's answer: no channel or ts", {
+          code: MALFORMED,
+          retryable: false,
+        });
+      }
+      return { ok: true, channel: result.channel, ts: result.ts };
+    },
+  };
+}
+
+/**
+ * Reads the whole body, and turns a 200 whose body is no JSON object (a proxy's HTML page, ...)
+ * into `{ ok: false, error: "malformed_response" }`: the WebClient would otherwise report the
+ * raw body as the Slack error string.
+ */
+const bufferedFetch: FetchFunction = async (url, init) => {
+  const res = await fetch(url, init);
+  if (res.headers.get("content-type") === "application/gzip") return res;
+  let body = await res.text();
+  if (res.status === 200 && !isJsonObject(body)) {
+    body = JSON.stringify({ ok: false, error: MALFORMED, body_start: body.slice(0, 200) });
+  }
+  return {
+    ok: res.ok,
+    status: res.status,
+    statusText: res.statusText,
+    url: res.url,
+    headers: res.headers,
+    text: () => Promise.resolve(body),
+    json: () => Promise.resolve(JSON.parse(body)),
+    arrayBuffer: () => Promise.resolve(new TextEncoder().encode(body).buffer),
+  };
+};
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+function quietLogger(): Logger {
+  const ignore = () => {};
+  return {
+    debug: ignore,
+    info: ignore,
+    warn: ignore,
+    error: ignore,
+    setLevel: ignore,
+    getLevel: () => LogLevel.ERROR,
+    setName: ignore,
+  };
+}
+
+/** Maps whatever the WebClient threw to a `SlackError`. */
+function toSlackError(err: unknown): SlackError {
+  if (err instanceof SlackError) return err;
+  const e = (err ?? {}) as {
+    code?: string;
+    message?: string;
+    data?: { error?: unknown };
+    statusCode?: number;
+    retryAfter?: number;
+    original?: { name?: string; message?: string };
+  };
+  const message = String(e.message ?? err);
+  switch (e.code) {
+    case ErrorCode.PlatformError: {
+      const code = typeof e.data?.error === "string" ? e.data.error : MALFORMED;
+      const text = code === MALFORMED
+        ? "Cannot read Slack's answer: the body is not a JSON object"
+        : `Slack answered "${code}"`;
+      return new SlackError(text, { code, retryable: RETRYABLE_CODES.has(code), cause: err });
+    }
+    case ErrorCode.HTTPError: {
+      const status = e.statusCode ?? 0;
+      const retryable = status >= 500 || status === 408 || status === 429;
+      const code = status === 429 ? "rate_limited" : status >= 500 ? "server_error" : "http_error";
+      return new SlackError(`Slack answered HTTP ${status}`, {
+        code,
+        retryable,
+        status,
+        cause: err,
+      });
+    }
+    case ErrorCode.RateLimitedError:
+      return new SlackError(`Slack rate limited the call (retry after ${e.retryAfter}s)`, {
+        code: "rate_limited",
+        retryable: true,
+        status: 429,
+        cause: err,
+      });
+    case ErrorCode.RequestError: {
+      const original = e.original ?? {};
+      if (original.name === "TimeoutError" || original.name === "AbortError") {
+        return new SlackError("Slack did not answer in time", {
+          code: "timeout",
+          retryable: true,
+          cause: err,
+        });
+      }
+      // A 429 still answered on the last attempt: the WebClient wraps its own plain Error.
+      if (/rate limit was exceeded/i.test(original.message ?? "")) {
+        return new SlackError("Slack kept rate limiting the call", {
+          code: "rate_limited",
+          retryable: true,
+          status: 429,
+          cause: err,
+        });
+      }
+      return new SlackError(`Cannot reach Slack: ${original.message ?? message}`, {
+        code: "network_error",
+        retryable: true,
+        cause: err,
+      });
+    }
+  }
+  // A 429 without a usable Retry-After header surfaces as a plain Error.
+  if (/retry header did not contain a valid timeout/i.test(message)) {
+    return new SlackError("Slack rate limited the call without a valid Retry-After", {
+      code: "rate_limited",
+      retryable: true,
+      status: 429,
+      cause: err,
+    });
+  }
+  return new SlackError(`Cannot post to Slack: ${message}`, {
+    code: "unknown_error",
+    retryable: false,
+    cause: err,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+const PRIORITY_LABEL: Record<TicketNotice["priority"], { emoji: string; label: string }> = {
+  urgent: { emoji: ":red_circle:", label: "Urgent" },
+  high: { emoji: ":large_orange_circle:", label: "High" },
+  medium: { emoji: ":large_yellow_circle:", label: "Medium" },
+  low: { emoji: ":large_green_circle:", label: "Low" },
+};
+const TIER_BADGE: Record<TicketNotice["customerTier"], string> = {
+  standard: "",
+  vip: "VIP",
+  enterprise: "Enterprise",
+};
+const SUBJECT_MAX = 150;
+const INSIGHTS_MAX = 5;
+const INSIGHT_MAX = 400;
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/** Renders the "New Ticket Assigned" (or "New Ticket Queued") Block Kit message. */
+export function renderTicketAssigned(notice: TicketNotice): { text: string; blocks: unknown[] } {
+  const assigned = notice.agentName !== null || notice.agentSlackUserId !== null;
+  const title = `${
+    assigned ? "New Ticket Assigned" : "New Ticket Queued"
+  }: #T-${notice.ticketNumber}`;
+  const priority = PRIORITY_LABEL[notice.priority] ?? { emoji: "", label: notice.priority };
+  const badge = TIER_BADGE[notice.customerTier] ?? "";
+  const email = clip(notice.customerEmail, 300);
+  const name = notice.customerName?.trim() ? clip(notice.customerName, 200) : "";
+  const from = name ? `${name} (${email})` : email;
+  const subject = escapeMrkdwn(truncate(oneLine(notice.subject), SUBJECT_MAX)) || "_(no subject)_";
+  const category = `${clip(notice.category, 100)} › ${clip(notice.subCategory, 100)}`;
+  const intensity = Math.min(10, Math.max(0, Math.round(notice.intensity)));
+  const sentiment = `${clip(notice.emotion, 100)} (${intensity}/10)`;
+  const assignee = renderAssignee(notice);
+  const deadlines = renderDeadlines(notice);
+
+  const blocks: unknown[] = [
+    { type: "header", text: { type: "plain_text", text: title, emoji: true } },
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: `*From:* ${from}${badge ? ` · :star: *${badge}*` : ""}\n*Subject:* ${subject}`,
+      },
+    },
+    {
+      type: "section",
+      fields: [
+        field("Priority", `${priority.emoji} ${priority.label}`.trim()),
+        field("Category", category),
+        field("Sentiment", sentiment),
+        field("Assigned to", assignee),
+      ],
+    },
+  ];
+  const insights = renderInsights(notice);
+  if (insights) blocks.push({ type: "section", text: { type: "mrkdwn", text: insights } });
+  blocks.push(
+    { type: "section", text: { type: "mrkdwn", text: deadlines.mrkdwn } },
+    {
+      type: "actions",
+      block_id: "ticket_actions",
+      elements: [
+        {
+          type: "button",
+          text: { type: "plain_text", text: "View Ticket", emoji: true },
+          action_id: "view_ticket",
+          value: notice.ticketId,
+          ...(isHttpUrl(notice.viewUrl) ? { url: notice.viewUrl } : {}),
+        },
+        {
+          type: "button",
+          text: { type: "plain_text", text: "Reassign", emoji: true },
+          action_id: "reassign_ticket",
+          value: notice.ticketId,
+        },
+        {
+          type: "button",
+          text: { type: "plain_text", text: "Escalate", emoji: true },
+          style: "danger",
+          action_id: "escalate_ticket",
+          value: notice.ticketId,
+          confirm: {
+            title: { type: "plain_text", text: "Escalate this ticket?" },
+            text: {
+              type: "mrkdwn",
+              text: `#T-${notice.ticketNumber} goes to the escalation queue.`,
+            },
+            confirm: { type: "plain_text", text: "Escalate" },
+            deny: { type: "plain_text", text: "Cancel" },
+            style: "danger",
+          },
+        },
+      ],
+    },
+  );
+
+  const facts = [
+    `${title} (${priority.label} priority${notice.isEscalated ? ", escalated" : ""})`,
+    `From: ${from}${badge ? ` [${badge}]` : ""}`,
+    `Subject: ${subject}`,
+    `Category: ${category}`,
+    `Sentiment: ${sentiment}`,
+    `Assigned to: ${assignee}`,
+    `SLA: ${deadlines.plain}`,
+  ];
+  if (isHttpUrl(notice.viewUrl)) facts.push(`View: <${escapeMrkdwn(notice.viewUrl)}|View Ticket>`);
+  return { text: facts.join("\n"), blocks };
+}
+
+function field(label: string, value: string): { type: "mrkdwn"; text: string } {
+  return { type: "mrkdwn", text: `*${label}:*\n${value}` };
+}
+
+function renderAssignee(notice: TicketNotice): string {
+  const team = clip(notice.teamName, 200);
+  if (notice.agentSlackUserId && SLACK_USER_ID.test(notice.agentSlackUserId)) {
+    return `<@${notice.agentSlackUserId}>`;
+  }
+  if (notice.agentName?.trim()) return clip(notice.agentName, 200);
+  if (notice.agentSlackUserId) return clip(notice.agentSlackUserId, 100);
+  return team ? `${team} (team queue)` : "team queue";
+}
+
+function renderInsights(notice: TicketNotice): string {
+  const lines = notice.insights
+    .map(oneLine)
+    .filter((insight) => insight.length > 0)
+    .map((insight) => `• ${clip(insight, INSIGHT_MAX)}`);
+  const shown = lines.slice(0, INSIGHTS_MAX);
+  if (lines.length > shown.length) shown.push(`• _…and ${lines.length - shown.length} more_`);
+  if (notice.isEscalated) shown.unshift("• :rotating_light: *Escalated*");
+  return shown.length ? `*AI Insights:*\n${shown.join("\n")}` : "";
+}
+
+function renderDeadlines(notice: TicketNotice): { mrkdwn: string; plain: string } {
+  const timeZone = validTimeZone(notice.timeZone);
+  const hours = formatHours(notice.firstResponseHours);
+  const firstResponse = new Date(notice.firstResponseDeadline);
+  const resolution = new Date(notice.resolutionDeadline);
+  // The ticket's start: a deadline on another day than this one gets its date shown.
+  const start = new Date(firstResponse.getTime() - notice.firstResponseHours * 3_600_000);
+  const firstBy = formatInstant(firstResponse, { start, timeZone }) ??
+    clip(notice.firstResponseDeadline, 100);
+  const resolveBy = formatInstant(resolution, { start, timeZone });
+  const sla = `${hours} (first response by ${firstBy})`;
+  return {
+    mrkdwn: `:alarm_clock: *SLA Deadline:* ${sla}${
+      resolveBy ? `\n:checkered_flag: *Resolution due:* ${resolveBy}` : ""
+    }`,
+    plain: `${sla}${resolveBy ? `, resolution by ${resolveBy}` : ""}`,
+  };
+}
+
+function formatHours(hours: number): string {
+  if (!Number.isFinite(hours) || hours <= 0) return "due now";
+  if (hours < 1) {
+    const minutes = Math.max(1, Math.round(hours * 60));
+    return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  }
+  const rounded = Math.round(hours * 10) / 10;
+  return `${rounded} hour${rounded === 1 ? "" : "s"}`;
+}
+
+function formatInstant(
+  when: Date,
+  opts: { start: Date; timeZone: string },
+): string | undefined {
+  if (Number.isNaN(when.getTime())) return undefined;
+  const { timeZone, start } = opts;
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(when);
+  const dayOf = (d: Date) =>
+    new Intl.DateTimeFormat("en-CA", { timeZone, dateStyle: "short" }).format(d);
+  const sameDay = !Number.isNaN(start.getTime()) && dayOf(start) === dayOf(when);
+  const day = sameDay ? "" : `${
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+    }).format(when)
+  }, `;
+  return `${day}${time} ${timeZone}`;
+}
+
+function validTimeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  if (value.length > 3000) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/** Escapes the characters Slack's mrkdwn treats as control characters: `&`, `<`, `>`. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** Cuts `text` to at most `max` code points, ending in "…" when cut. */
+function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+}
+
+/** Escapes `text` and keeps the escaped result within `max` chars, never splitting an entity. */
+function clip(text: string, max: number): string {
+  const flat = oneLine(text);
+  const full = escapeMrkdwn(flat);
+  if (full.length <= max) return full;
+  let out = "";
+  for (const ch of flat) {
+    const piece = escapeMrkdwn(ch);
+    if (out.length + piece.length > max - 1) break;
+    out += piece;
+  }
+  return `${out.trimEnd()}…`;
+}

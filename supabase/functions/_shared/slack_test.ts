@@ -1,0 +1,360 @@
+import assert from "node:assert/strict";
+import { startFakeSlack } from "../../../scripts/lib/fake_slack.ts";
+import {
+  createSlackNotifier,
+  renderTicketAssigned,
+  SlackError,
+  type SlackNotifierOptions,
+  type TicketNotice,
+} from "./slack.ts";
+
+const TOKEN = "xoxb-test-token";
+
+function notice(overrides: Partial<TicketNotice> = {}): TicketNotice {
+  return {
+    ticketId: "7d6f3c1e-2b9a-4c55-9d0e-0a1b2c3d4e5f",
+    ticketNumber: 12345,
+    customerName: "Jane Customer",
+    customerEmail: "jane@example.com",
+    customerTier: "standard",
+    subject: "Cannot log into account",
+    priority: "urgent",
+    category: "account",
+    subCategory: "password_reset",
+    emotion: "frustrated",
+    intensity: 7,
+    insights: ["Customer tried multiple password resets", "Third contact this week"],
+    isEscalated: false,
+    teamName: "Account Support",
+    agentName: "Alice Agent",
+    agentSlackUserId: "U0ALICE",
+    firstResponseDeadline: "2025-03-18T13:05:00Z",
+    resolutionDeadline: "2025-03-19T13:05:00Z",
+    firstResponseHours: 4,
+    viewUrl: "https://support.example.com/tickets/7d6f3c1e-2b9a-4c55-9d0e-0a1b2c3d4e5f",
+    timeZone: "Europe/Berlin",
+    ...overrides,
+  };
+}
+
+type Block = Record<string, unknown> & { type: string };
+type TextObject = { type: string; text: string };
+type Button = { action_id: string; value?: string; url?: string; style?: string; text: TextObject };
+
+function blocksOf(n: TicketNotice): Block[] {
+  return renderTicketAssigned(n).blocks as Block[];
+}
+
+function header(n: TicketNotice): string {
+  const block = blocksOf(n).find((b) => b.type === "header");
+  assert.ok(block, "no header block");
+  return (block.text as TextObject).text;
+}
+
+/** All mrkdwn/plain_text of the sections, fields included, joined by newlines. */
+function sectionText(n: TicketNotice): string {
+  return blocksOf(n)
+    .filter((b) => b.type === "section")
+    .flatMap((b) => [b.text as TextObject | undefined, ...((b.fields as TextObject[]) ?? [])])
+    .filter((t): t is TextObject => t !== undefined)
+    .map((t) => t.text)
+    .join("\n");
+}
+
+function buttons(n: TicketNotice): Button[] {
+  const actions = blocksOf(n).find((b) => b.type === "actions");
+  assert.ok(actions, "no actions block");
+  return actions.elements as Button[];
+}
+
+function notifier(url: string, opts: Partial<SlackNotifierOptions> = {}) {
+  return createSlackNotifier({
+    token: TOKEN,
+    apiUrl: url,
+    timeoutMs: 2_000,
+    maxRetries: 2,
+    minRetryDelayMs: 10,
+    maxRetryDelayMs: 50,
+    ...opts,
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<SlackError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof SlackError, `expected a SlackError, got ${err}`);
+    return err;
+  }
+  assert.fail("expected a rejection");
+}
+
+// Rendering ------------------------------------------------------------------------------------
+
+Deno.test("renderTicketAssigned() puts the ticket number in a plain-text header", () => {
+  const block = blocksOf(notice())[0];
+  assert.equal(block.type, "header");
+  assert.deepEqual(block.text, {
+    type: "plain_text",
+    text: "New Ticket Assigned: #T-12345",
+    emoji: true,
+  });
+});
+
+Deno.test("renderTicketAssigned() shows the key facts of the spec's layout", () => {
+  const text = sectionText(notice());
+  assert.match(text, /\*From:\* Jane Customer \(jane@example\.com\)/);
+  assert.match(text, /\*Subject:\* Cannot log into account/);
+  assert.match(text, /\*Priority:\*\n:red_circle: Urgent/);
+  assert.match(text, /\*Category:\*\naccount › password_reset/);
+  assert.match(text, /\*Sentiment:\*\nfrustrated \(7\/10\)/);
+  assert.match(text, /\*Assigned to:\*\n<@U0ALICE>/);
+  assert.match(
+    text,
+    /\*AI Insights:\*\n• Customer tried multiple password resets\n• Third contact/,
+  );
+});
+
+Deno.test("renderTicketAssigned() escapes <script> and & in the subject", () => {
+  const n = notice({ subject: "<script>alert(1)</script> & <!channel>", customerName: "A&B <Co>" });
+  const { text, blocks } = renderTicketAssigned(n);
+  const all = JSON.stringify(blocks) + text;
+  assert.ok(!all.includes("<script>"));
+  assert.ok(!all.includes("<!channel>"));
+  assert.match(sectionText(n), /&lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &lt;!channel&gt;/);
+  assert.match(sectionText(n), /A&amp;B &lt;Co&gt;/);
+  assert.match(text, /&lt;script&gt;/);
+});
+
+Deno.test("renderTicketAssigned() offers View Ticket, Reassign and Escalate buttons", () => {
+  const n = notice();
+  const [view, reassign, escalate, ...rest] = buttons(n);
+  assert.equal(rest.length, 0);
+  assert.equal(view.action_id, "view_ticket");
+  assert.equal(view.url, n.viewUrl);
+  assert.equal(view.text.text, "View Ticket");
+  assert.equal(reassign.action_id, "reassign_ticket");
+  assert.equal(reassign.value, n.ticketId);
+  assert.equal(reassign.text.text, "Reassign");
+  assert.equal(escalate.action_id, "escalate_ticket");
+  assert.equal(escalate.value, n.ticketId);
+  assert.equal(escalate.style, "danger");
+  assert.equal(escalate.text.text, "Escalate");
+});
+
+Deno.test("renderTicketAssigned() shows a VIP badge only for VIP customers", () => {
+  assert.match(sectionText(notice({ customerTier: "vip" })), /\(jane@example\.com\) · .*VIP/);
+  assert.match(renderTicketAssigned(notice({ customerTier: "vip" })).text, /\[VIP\]/);
+  assert.doesNotMatch(sectionText(notice()), /VIP/);
+  assert.match(sectionText(notice({ customerTier: "enterprise" })), /Enterprise/);
+});
+
+Deno.test("renderTicketAssigned() says queued for the team when no agent is assigned", () => {
+  const n = notice({ agentName: null, agentSlackUserId: null });
+  assert.equal(header(n), "New Ticket Queued: #T-12345");
+  assert.match(sectionText(n), /\*Assigned to:\*\nAccount Support \(team queue\)/);
+  assert.equal(header(notice()), "New Ticket Assigned: #T-12345");
+});
+
+Deno.test("renderTicketAssigned() names the agent when they have no Slack user id", () => {
+  const n = notice({ agentSlackUserId: null, agentName: "Bob <Agent>" });
+  assert.equal(header(n), "New Ticket Assigned: #T-12345");
+  assert.match(sectionText(n), /\*Assigned to:\*\nBob &lt;Agent&gt;/);
+});
+
+Deno.test("renderTicketAssigned() shows the SLA deadline in the given time zone", () => {
+  assert.match(
+    sectionText(notice()),
+    /\*SLA Deadline:\* 4 hours \(first response by 14:05 Europe\/Berlin\)/,
+  );
+  const ny = notice({ timeZone: "America/New_York" });
+  assert.match(sectionText(ny), /first response by 09:05 America\/New_York/);
+  assert.match(renderTicketAssigned(ny).text, /4 hours \(first response by 09:05 America/);
+});
+
+Deno.test("renderTicketAssigned() dates a deadline that falls on a later day", () => {
+  const n = notice({ firstResponseHours: 24, firstResponseDeadline: "2025-03-19T13:05:00Z" });
+  assert.match(sectionText(n), /24 hours \(first response by Wed 19 Mar, 14:05 Europe\/Berlin\)/);
+  assert.match(sectionText(n), /Resolution due:\* Wed 19 Mar, 14:05 Europe\/Berlin/);
+});
+
+Deno.test("renderTicketAssigned() falls back to UTC for an unknown time zone", () => {
+  assert.match(sectionText(notice({ timeZone: "Mars/Olympus" })), /by 13:05 UTC\)/);
+});
+
+Deno.test("renderTicketAssigned() flags an escalated ticket among the AI insights", () => {
+  assert.match(sectionText(notice({ isEscalated: true })), /AI Insights:\*\n• .*Escalated/);
+  assert.match(renderTicketAssigned(notice({ isEscalated: true })).text, /escalated/);
+  assert.doesNotMatch(sectionText(notice()), /Escalated/);
+});
+
+Deno.test("renderTicketAssigned() truncates the subject to 150 characters", () => {
+  const n = notice({ subject: "x".repeat(400) });
+  const subject = sectionText(n).match(/\*Subject:\* (\S+)/)?.[1] ?? "";
+  assert.equal(Array.from(subject).length, 150);
+  assert.ok(subject.endsWith("…"));
+});
+
+Deno.test("renderTicketAssigned() stays inside Block Kit limits for huge input", () => {
+  const n = notice({
+    subject: "<&>".repeat(500),
+    customerName: "&".repeat(5_000),
+    customerEmail: `${"<".repeat(5_000)}@example.com`,
+    insights: Array.from({ length: 40 }, (_, i) => `${i} ${"&<>".repeat(2_000)}`),
+    teamName: "T".repeat(5_000),
+    agentName: null,
+    agentSlackUserId: null,
+    isEscalated: true,
+  });
+  const blocks = blocksOf(n);
+  assert.ok(blocks.length <= 50);
+  assert.ok(header(n).length <= 150);
+  for (const block of blocks.filter((b) => b.type === "section")) {
+    const text = block.text as TextObject | undefined;
+    const fields = (block.fields as TextObject[] | undefined) ?? [];
+    assert.ok(!text || text.text.length <= 3000, `section text of ${text?.text.length} chars`);
+    assert.ok(fields.length <= 10);
+    for (const f of fields) assert.ok(f.text.length <= 2000, `field of ${f.text.length} chars`);
+  }
+  const insights = sectionText(n).match(/^• /gm) ?? [];
+  assert.equal(insights.length, 1 + 5 + 1); // escalated flag, 5 insights, "…and 35 more"
+  assert.match(sectionText(n), /…and 35 more/);
+});
+
+Deno.test("renderTicketAssigned() puts the key facts in the plain-text fallback", () => {
+  const { text } = renderTicketAssigned(notice({ customerTier: "vip" }));
+  assert.match(text, /^New Ticket Assigned: #T-12345 \(Urgent priority\)/);
+  assert.match(text, /From: Jane Customer \(jane@example\.com\) \[VIP\]/);
+  assert.match(text, /Subject: Cannot log into account/);
+  assert.match(text, /Category: account › password_reset/);
+  assert.match(text, /Sentiment: frustrated \(7\/10\)/);
+  assert.match(text, /Assigned to: <@U0ALICE>/);
+  assert.match(text, /SLA: 4 hours \(first response by 14:05 Europe\/Berlin\)/);
+});
+
+// Sending through the real WebClient ----------------------------------------------------------
+
+Deno.test("postMessage() returns Slack's ts and the fake records the blocks", async () => {
+  await using slack = await startFakeSlack();
+  const message = renderTicketAssigned(notice());
+  const posted = await notifier(slack.url).postMessage("C0TRIAGE", message);
+  assert.equal(posted.ok, true);
+  assert.equal(posted.channel, "C0TRIAGE");
+  assert.match(posted.ts, /^\d{10}\.\d{6}$/);
+  assert.equal(slack.calls.length, 1);
+  const [call] = slack.calls;
+  assert.equal(call.method, "chat.postMessage");
+  assert.equal(call.headers.authorization, `Bearer ${TOKEN}`);
+  assert.match(call.headers["content-type"], /^application\/x-www-form-urlencoded/);
+  assert.deepEqual(call.body.blocks, message.blocks);
+  assert.equal(call.body.text, message.text);
+  assert.equal(call.body.channel, "C0TRIAGE");
+});
+
+Deno.test("postMessage() posts into a thread when threadTs is given", async () => {
+  await using slack = await startFakeSlack();
+  const message = { ...renderTicketAssigned(notice()), threadTs: "1700000000.000001" };
+  await notifier(slack.url).postMessage("C0TRIAGE", message);
+  assert.equal(slack.calls[0].body.thread_ts, "1700000000.000001");
+});
+
+Deno.test("postMessage() waits out a 429 with Retry-After 1 and then succeeds", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("rate_limited", { retryAfterS: 1 });
+  const started = Date.now();
+  const posted = await notifier(slack.url).postMessage("C0TRIAGE", renderTicketAssigned(notice()));
+  assert.ok(Date.now() - started >= 950, "did not honour Retry-After");
+  assert.match(posted.ts, /^\d+\.\d{6}$/);
+  assert.deepEqual(slack.calls.map((c) => c.failure), ["rate_limited", undefined]);
+});
+
+Deno.test("postMessage() gives up on a persistent 429 with a retryable SlackError", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("rate_limited", { count: 100, retryAfterS: 1 });
+  const err = await rejection(
+    notifier(slack.url, { maxRetries: 0 }).postMessage("C0TRIAGE", { text: "hi", blocks: [] }),
+  );
+  assert.equal(err.code, "rate_limited");
+  assert.equal(err.retryable, true);
+  assert.equal(slack.calls.length, 1);
+});
+
+Deno.test("postMessage() ends persistent 500s in a retryable SlackError", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("server_error", { count: 100 });
+  const err = await rejection(
+    notifier(slack.url, { maxRetries: 2 }).postMessage("C0TRIAGE", { text: "hi", blocks: [] }),
+  );
+  assert.equal(err.code, "server_error");
+  assert.equal(err.status, 500);
+  assert.equal(err.retryable, true);
+  assert.equal(slack.calls.length, 3); // the first attempt and two retries
+});
+
+Deno.test("postMessage() turns invalid_auth into a non-retryable SlackError", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("invalid_auth");
+  const err = await rejection(
+    notifier(slack.url).postMessage("C0TRIAGE", { text: "hi", blocks: [] }),
+  );
+  assert.equal(err.code, "invalid_auth");
+  assert.equal(err.retryable, false);
+  assert.equal(slack.calls.length, 1);
+});
+
+Deno.test("postMessage() turns a malformed body into a non-retryable SlackError", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("malformed");
+  const err = await rejection(
+    notifier(slack.url).postMessage("C0TRIAGE", { text: "hi", blocks: [] }),
+  );
+  assert.equal(err.code, "malformed_response");
+  assert.equal(err.retryable, false);
+  assert.equal(slack.calls.length, 1);
+});
+
+Deno.test("postMessage() turns a timeout into a retryable SlackError", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("timeout", { count: 2 });
+  const err = await rejection(
+    notifier(slack.url, { timeoutMs: 150, maxRetries: 1 }).postMessage("C0TRIAGE", {
+      text: "hi",
+      blocks: [],
+    }),
+  );
+  assert.equal(err.code, "timeout");
+  assert.equal(err.retryable, true);
+  assert.equal(slack.calls.length, 2);
+});
+
+Deno.test("postMessage() reports channel_not_found without retrying", async () => {
+  await using slack = await startFakeSlack();
+  const err = await rejection(
+    notifier(slack.url).postMessage("C_MISSING", { text: "hi", blocks: [] }),
+  );
+  assert.equal(err.code, "channel_not_found");
+  assert.equal(err.retryable, false);
+  assert.equal(slack.calls.length, 1);
+});
+
+Deno.test("postMessage() reports invalid_blocks for more than 50 blocks", async () => {
+  await using slack = await startFakeSlack();
+  const blocks = Array.from({ length: 51 }, () => ({ type: "divider" }));
+  const err = await rejection(notifier(slack.url).postMessage("C0TRIAGE", { text: "hi", blocks }));
+  assert.equal(err.code, "invalid_blocks");
+  assert.equal(err.retryable, false);
+});
+
+Deno.test("postMessage() reports an unreachable Slack as a retryable network error", async () => {
+  const slack = await startFakeSlack();
+  await slack.close();
+  const err = await rejection(
+    notifier(slack.url, { maxRetries: 0 }).postMessage("C0TRIAGE", { text: "hi", blocks: [] }),
+  );
+  assert.equal(err.code, "network_error");
+  assert.equal(err.retryable, true);
+});
+
+Deno.test("createSlackNotifier() rejects an API URL that is not http(s)", () => {
+  assert.throws(() => createSlackNotifier({ token: TOKEN, apiUrl: "slack.com/api" }), TypeError);
+});

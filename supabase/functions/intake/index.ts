@@ -1,0 +1,4 @@
+import { loadEnv } from "../_shared/env.ts";
+import { serveIntake } from "./mod.ts";
+
+Deno.serve(serveIntake(loadEnv()));

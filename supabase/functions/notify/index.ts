@@ -1,0 +1,4 @@
+import { loadEnv } from "../_shared/env.ts";
+import { serveNotify } from "./mod.ts";
+
+Deno.serve(serveNotify(loadEnv()));

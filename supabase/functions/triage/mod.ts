@@ -1,0 +1,23 @@
+import { createLocalProvider } from "../_shared/ai/local_provider.ts";
+import { getSql } from "../_shared/db.ts";
+import { type Env, pipelineTokens } from "../_shared/env.ts";
+import { createSqlJobStore } from "../_shared/job_store.ts";
+import { createLog } from "../_shared/log.ts";
+import { createStageHandler } from "../_shared/stage.ts";
+import { createTriageProcessor } from "./handler.ts";
+import { createSqlTriageStore } from "./store.ts";
+
+/** The triage stage wired to the database and the configured AI provider. */
+export function serveTriage(env: Env): (req: Request) => Promise<Response> {
+  const sql = getSql(env);
+  return createStageHandler({
+    stage: "triage",
+    tokens: pipelineTokens(env),
+    store: createSqlJobStore(sql),
+    log: createLog("triage"),
+    processBatch: createTriageProcessor({
+      store: createSqlTriageStore(sql),
+      provider: createLocalProvider(),
+    }),
+  });
+}
