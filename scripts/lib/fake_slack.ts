@@ -168,8 +168,29 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     },
   };
 
+  // Lets a test in another process read the calls and inject failures.
+  async function control(req: Request, action: string): Promise<Response> {
+    if (action === "calls") return Response.json(calls);
+    if (action === "reset" && req.method === "POST") {
+      calls.length = 0;
+      return Response.json({ ok: true });
+    }
+    if (action === "fail" && req.method === "POST") {
+      const { kind, ...opts } = await req.json() as { kind: FakeSlackFailure } & FailNextOptions;
+      failures.push({
+        kind,
+        left: opts.count ?? 1,
+        retryAfterS: opts.retryAfterS ?? 1,
+        status: opts.status ?? 500,
+      });
+      return Response.json({ ok: true });
+    }
+    return new Response("Not Found", { status: 404 });
+  }
+
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
+    if (url.pathname.startsWith("/_fake/")) return await control(req, url.pathname.slice(7));
     if (!url.pathname.startsWith("/api/")) return new Response("Not Found", { status: 404 });
     const method = url.pathname.slice("/api/".length);
     const headers = Object.fromEntries(req.headers);

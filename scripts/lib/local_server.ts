@@ -9,7 +9,9 @@ import { FUNCTIONS_PORT, ROOT } from "./paths.ts";
 type Handler = (req: Request) => Promise<Response>;
 
 /** Imports each supabase/functions/<name>/mod.ts and builds its handler. */
-export async function loadFunctions(env: ReturnType<typeof loadEnv>): Promise<Map<string, Handler>> {
+export async function loadFunctions(
+  env: ReturnType<typeof loadEnv>,
+): Promise<Map<string, Handler>> {
   const handlers = new Map<string, Handler>();
   const dir = join(ROOT, "supabase", "functions");
   for await (const entry of Deno.readDir(dir)) {
@@ -32,7 +34,11 @@ export async function loadFunctions(env: ReturnType<typeof loadEnv>): Promise<Ma
 
 /** Delivers pg_net stand-in requests after commit; returns a stop function. */
 export function startPgNetWorker(dbUrl: string, log: (msg: string) => void): () => Promise<void> {
-  const sql = postgres(dbUrl, { max: 4, onnotice: () => {}, connection: { application_name: "ists-pg-net" } });
+  const sql = postgres(dbUrl, {
+    max: 4,
+    onnotice: () => {},
+    connection: { application_name: "ists-pg-net" },
+  });
   let stopped = false;
   let draining = false;
   let again = false;

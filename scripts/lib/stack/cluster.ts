@@ -1,14 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-  DB_PASSWORD,
-  DB_PORT,
-  PG_BIN,
-  PG_DATA,
-  PG_DIR,
-  PG_LOG,
-  PG_SOCKET_DIR,
-} from "../paths.ts";
+import { DB_PASSWORD, DB_PORT, PG_BIN, PG_DATA, PG_DIR, PG_LOG, PG_SOCKET_DIR } from "../paths.ts";
 import { asPostgres, isRoot, mustRun, run, step } from "../shell.ts";
 
 /** Debian packages the local stack needs, with a file each one provides. */
@@ -26,12 +18,16 @@ export async function ensurePackages(): Promise<void> {
   if (missing.length === 0) return;
   const hint = `apt-get install -y ${missing.join(" ")}`;
   if (!isRoot() || !existsSync("/usr/bin/apt-get")) {
-    throw new Error(`Cannot start the local stack: missing packages. Install them with:\n  sudo ${hint}`);
+    throw new Error(
+      `Cannot start the local stack: missing packages. Install them with:\n  sudo ${hint}`,
+    );
   }
   step(`installing ${missing.join(", ")} (apt-get)…`);
   const env = { DEBIAN_FRONTEND: "noninteractive", PATH: Deno.env.get("PATH") ?? "" };
   await mustRun("apt-get", ["update", "-qq"], { env });
-  await mustRun("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], { env });
+  await mustRun("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], {
+    env,
+  });
 }
 
 /** Makes sure the postgres user can reach the cluster folder through every parent. */

@@ -34,7 +34,9 @@ async function readState(): Promise<StackState> {
     return JSON.parse(await Deno.readTextFile(STATE_FILE));
   } catch {
     const bytes = crypto.getRandomValues(new Uint8Array(24));
-    const key = `local-service-role-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    const key = `local-service-role-${
+      Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+    }`;
     return { serviceRoleKey: key };
   }
 }
@@ -87,7 +89,9 @@ async function fingerprint(env: Record<string, string>): Promise<string> {
     for await (const entry of Deno.readDir(dir)) {
       const path = join(dir, entry.name);
       if (entry.isDirectory) await walk(path);
-      else if (entry.name.endsWith(".ts")) parts.push(`${path}:${(await Deno.stat(path)).mtime?.getTime()}`);
+      else if (entry.name.endsWith(".ts")) {
+        parts.push(`${path}:${(await Deno.stat(path)).mtime?.getTime()}`);
+      }
     }
   };
   await walk(join(ROOT, "supabase", "functions"));
@@ -117,7 +121,9 @@ async function stopServer(state: StackState): Promise<void> {
       Deno.kill(state.serverPid, "SIGTERM");
     } catch { /* already gone */ }
   }
-  for (let i = 0; i < 50 && isAlive(state.serverPid); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && isAlive(state.serverPid); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   if (isAlive(state.serverPid)) Deno.kill(state.serverPid, "SIGKILL");
   state.serverPid = undefined;
 }
@@ -135,7 +141,10 @@ async function pushMigrations(): Promise<void> {
     "--yes",
     "--workdir",
     ROOT,
-  ], { cwd: ROOT, env: { ...Deno.env.toObject(), SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" } });
+  ], {
+    cwd: ROOT,
+    env: { ...Deno.env.toObject(), SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+  });
   if (result.code !== 0) {
     throw new Error(`supabase db push failed:\n${result.stderr}\n${result.stdout}`);
   }
@@ -177,7 +186,9 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
   )).trim() !== "0";
   state.pgNetStandIn = !hasPgNet;
   if (!hasPgNet) {
-    await psql(await Deno.readTextFile(join(ROOT, "scripts", "lib", "stack", "pg_net_standin.sql")));
+    await psql(
+      await Deno.readTextFile(join(ROOT, "scripts", "lib", "stack", "pg_net_standin.sql")),
+    );
   }
   await pushMigrations();
 
@@ -190,7 +201,9 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
   const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
   await psql(
     Object.entries(settings).map(([k, v]) =>
-      `update app_private.settings set value = ${literal(v)}, updated_at = now() where key = ${literal(k)};`
+      `update app_private.settings set value = ${literal(v)}, updated_at = now() where key = ${
+        literal(k)
+      };`
     ).join("\n"),
   );
 
@@ -203,7 +216,8 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
     ISTS_DB_POOL_MAX: config.ISTS_DB_POOL_MAX ?? "20",
   };
   const print = await fingerprint(serverEnv);
-  const running = state.serverPid !== undefined && isAlive(state.serverPid) && await serverHealthy();
+  const running = state.serverPid !== undefined && isAlive(state.serverPid) &&
+    await serverHealthy();
   if (!running || state.serverFingerprint !== print) {
     await stopServer(state);
     if (await serverHealthy()) {
@@ -254,7 +268,9 @@ export async function stackStatus(): Promise<boolean> {
   const state = await readState();
   const pg = await postgresRunning();
   const server = state.serverPid !== undefined && isAlive(state.serverPid) && await serverHealthy();
-  console.log(`postgres:  ${pg ? `running  ${DB_URL}` : clusterExists() ? "stopped" : "not created"}`);
+  console.log(
+    `postgres:  ${pg ? `running  ${DB_URL}` : clusterExists() ? "stopped" : "not created"}`,
+  );
   console.log(`functions: ${server ? `running  ${FUNCTIONS_URL}/functions/v1/<name>` : "stopped"}`);
   if (pg) {
     console.log(`pg_net:    ${state.pgNetStandIn ? "local stand-in" : "extension"}`);

@@ -6,7 +6,12 @@ export function createSqlJobStore(sql: Sql): JobStore {
   return {
     async claim(stage, limit, lockSeconds) {
       const rows = await sql<
-        { job_id: string; ticket_id: string | null; payload: Record<string, unknown>; attempt: number }[]
+        {
+          job_id: string;
+          ticket_id: string | null;
+          payload: Record<string, unknown>;
+          attempt: number;
+        }[]
       >`select job_id, ticket_id, payload, attempt
           from app_private.claim_jobs(${stage}, ${limit}, ${lockSeconds})`;
       return rows.map((row): ClaimedJob => ({

@@ -4,8 +4,8 @@ import type { Log } from "../_shared/log.ts";
 import {
   collapseWhitespace,
   idempotencyKey,
-  type NormalisedMessage,
   normaliseBody,
+  type NormalisedMessage,
   subjectFromBody,
 } from "../_shared/normalise.ts";
 

@@ -13,8 +13,10 @@ export function serveRoute(env: Env): (req: Request) => Promise<Response> {
     store: createSqlJobStore(sql),
     log: createLog("route"),
     processBatch: (jobs) =>
-      Promise.allSettled(jobs.map((job) =>
-        sql`select app_private.run_route_job(${job.jobId}, ${job.attempt}, ${job.ticketId})`
-      )),
+      Promise.allSettled(
+        jobs.map((job) =>
+          sql`select app_private.run_route_job(${job.jobId}, ${job.attempt}, ${job.ticketId})`
+        ),
+      ),
   });
 }

@@ -71,7 +71,8 @@ export function triageLocal(input: TriageInput): TriageResult {
   return {
     category: cls.category,
     subCategory: cls.subCategory,
-    confidence: Math.round(cls.confidence * 1000) / 1000,
+    // Never claim certainty: a hand-written training set cannot justify more than 0.99.
+    confidence: Math.min(0.99, Math.round(cls.confidence * 1000) / 1000),
     sentiment: {
       emotion: sentiment.emotion,
       intensity: sentiment.intensity,

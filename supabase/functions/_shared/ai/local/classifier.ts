@@ -17,7 +17,7 @@ export interface TrainOptions {
   seed: number;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 12, learningRate: 0.6, l2: 1e-5, seed: 7 };
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 8, learningRate: 1.0, l2: 1e-5, seed: 7 };
 
 interface SparseVec {
   idx: Int32Array;

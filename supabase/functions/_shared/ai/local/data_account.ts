@@ -7,6 +7,14 @@ import type { SubCategoryData } from "./data_types.ts";
 export const ACCOUNT_DATA: SubCategoryData = {
   password_reset: {
     examples: [
+      "I forgot the password of my user profile",
+      "help me restore the password of my profile",
+      "where can I recover the password for my user account?",
+      "I need to retrieve the access code for my account",
+      "how to get back into my profile if I lost the password",
+      "my profile password needs to be reset",
+      "could you assist me in recovering my account password?",
+      "I have lost the key to log into my account, can I reset it?",
       "I forgot my password",
       "forgot password",
       "Forgot my password and the reset email never arrives",
@@ -75,6 +83,11 @@ export const ACCOUNT_DATA: SubCategoryData = {
   },
   login_problem: {
     examples: [
+      "someone hacked my account and changed the password",
+      "there was an unauthorized login to my account",
+      "I got an error when trying to sign up",
+      "registration doesn't work, I can't open a new account",
+      "the sign up form says my email is invalid",
       "I can't log in to my account",
       "cannot login",
       "Login keeps failing even though my password is correct",
@@ -141,6 +154,22 @@ export const ACCOUNT_DATA: SubCategoryData = {
   },
   account_update: {
     examples: [
+      "I want to sign up for your newsletter",
+      "subscribe me to the newsletter please",
+      "How can I cancel my newsletter subscription?",
+      "I'd like to receive your email updates and offers",
+      "remove my email from the mailing list",
+      "I want to open an account with you",
+      "can you help me to create a new user profile?",
+      "I'd like to register a new account",
+      "How do I sign up?",
+      "where do I create a free account",
+      "I need to switch to the premium account",
+      "change my account to a gold account",
+      "I want to switch my user account to another type",
+      "please modify my account information",
+      "I need to correct the address saved in my account",
+      "I want to add a second shipping address",
       "I want to change the email address on my account",
       "How do I update my billing address?",
       "Please change my name on the account, I got married",
@@ -209,6 +238,11 @@ export const ACCOUNT_DATA: SubCategoryData = {
   },
   account_deletion: {
     examples: [
+      "how do I cancel my account?",
+      "I want to cancel my premium account",
+      "please cancel and close my user account",
+      "I don't use my account anymore, how can I cancel it?",
+      "problem with cancelling my account",
       "Please delete my account",
       "I want to close my account",
       "How do I delete my account permanently?",

@@ -7,6 +7,11 @@ import type { SubCategoryData } from "./data_types.ts";
 export const TECHNICAL_DATA: SubCategoryData = {
   bug_report: {
     examples: [
+      "Our systems were infected with ransomware",
+      "we found a security vulnerability in your software",
+      "the antivirus keeps blocking the application",
+      "the data in our database got corrupted",
+      "the device overheats and shuts down",
       "The app crashes every time I open the settings page",
       "I get an error when I try to upload a file",
       "The save button does nothing",
@@ -140,6 +145,12 @@ export const TECHNICAL_DATA: SubCategoryData = {
   },
   integration: {
     examples: [
+      "How do I connect a second monitor to my work laptop?",
+      "How do I set up my email signature in Outlook?",
+      "Could you explain how to configure the firewall settings for the new office?",
+      "I need help configuring the software on our new server",
+      "please set up VPN access for the new employee",
+      "how do I install the printer driver on my Mac",
       "The Slack integration stopped posting messages",
       "How do I connect your app to Salesforce?",
       "Our webhook is not receiving any events",

@@ -62,7 +62,7 @@ export function detectLanguage(text: string): string {
   for (const l of SUPPORTED_LANGUAGES) score[l] = 0;
   for (const w of words) {
     const m = WEIGHTS.get(w);
-    if (m) for (const [l, v] of m) score[l] += v;
+    if (m) { for (const [l, v] of m) score[l] += v; }
   }
   for (const [l, re, v] of LETTER_HINTS) {
     score[l] += Math.min(3, (lower.match(re) ?? []).length * v);

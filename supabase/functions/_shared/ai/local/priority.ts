@@ -42,32 +42,44 @@ interface Cue {
 const IMPACT: Cue[] = [
   {
     name: "production down",
-    re: /\b(production|prod|live (site|system|environment)|entire (site|system|platform|service)|whole (site|system|platform|service))\b.{0,30}\b(down|offline|unavailable|unreachable|broken|outage|not working)\b/,
+    re:
+      /\b(production|prod|live (site|system|environment)|entire (site|system|platform|service)|whole (site|system|platform|service))\b.{0,30}\b(down|offline|unavailable|unreachable|broken|outage|not working)\b/,
     points: 4,
   },
   {
     name: "all users affected",
-    re: /\b(all|every|none) (of )?(our |my |the )?(users|customers|clients|employees|staff|stores|branches|locations|sites|regions|transactions|orders|requests)\b|\b(everyone|everybody) (in|at|on|here|is|are|can|has|who)\b|\b(nobody|no one) (in|at|on|here|can|is able)\b|\b(whole|entire) (company|team|office|organi[sz]ation|department)\b/,
+    re:
+      /\b(all|every|none) (of )?(our |my |the )?(users|customers|clients|employees|staff|stores|branches|locations|sites|regions|transactions|orders|requests)\b|\b(everyone|everybody) (in|at|on|here|is|are|can|has|who)\b|\b(nobody|no one) (in|at|on|here|can|is able)\b|\b(whole|entire) (company|team|office|organi[sz]ation|department)\b/,
     points: 3,
   },
   {
     name: "data loss",
-    re: /\b(data loss|lost (all )?(our |my )?(data|files|records)|data (was |has been |got )?(deleted|wiped|corrupted|gone)|deleted (all|my|our) (data|files))\b/,
+    re:
+      /\b(data loss|lost (all )?(our |my )?(data|files|records)|data (was |has been |got )?(deleted|wiped|corrupted|gone)|deleted (all|my|our) (data|files))\b/,
     points: 3,
   },
   {
     name: "security incident",
-    re: /\b(hack\w*|breach\w*|compromis\w*|phishing|unauthori[sz]ed (access|charges?|login|transactions?|payments?)|fraud\w*|stolen|identity theft|ransomware|malware|leak\w*)\b/,
+    re:
+      /\b(hack\w*|breach\w*|compromis\w*|phishing|unauthori[sz]ed (access|charges?|login|transactions?|payments?)|fraud\w*|stolen|identity theft|ransomware|malware|leak\w*)\b/,
     points: 4,
   },
   {
     name: "revenue impact",
-    re: /\b(losing (money|sales|revenue|customers|business)|revenue|lost sales|cannot (sell|take orders|process payments)|business (critical|stopped|halted))\b/,
+    re:
+      /\b(losing (money|sales|revenue|customers|business)|revenue|lost sales|cannot (sell|take orders|process payments)|business (critical|stopped|halted))\b/,
     points: 2,
   },
   {
     name: "critical/blocking",
-    re: /\b(critical|severe|blocker|blocking|blocked from working|cannot work|can ?t work|showstopper|complete(ly)? (down|broken|stopped)|major (incident|outage|disruption))\b/,
+    re:
+      /\b(critical|severe|blocker|blocking|blocked from working|cannot work|can ?t work|showstopper|complete(ly)? (down|broken|stopped)|major (incident|outage|disruption))\b/,
+    points: 2,
+  },
+  {
+    name: "business disruption",
+    re:
+      /\b(affect\w*|impact\w*|disrupt\w*|hinder\w*|halt\w*|block\w*|prevent\w*)\b.{0,40}\b(business|operations?|productivity|workflow|daily work|customers|clients|sales|services?|revenue|patients)\b/,
     points: 2,
   },
   {

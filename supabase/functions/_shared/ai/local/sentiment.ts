@@ -39,14 +39,17 @@ fill(
     "delayed delay delays cancelled canceled stuck lost missing late waiting waited wait ignored " +
     "problem problems issue issues fail failed failure failing error errors wrong worse never " +
     "nightmare hassle mess ugh seriously rude unprofessional slow crap meh unhappy upset sad " +
-    "hours stranded rebooked refused unable cant cannot complaint complain",
+    "hours stranded rebooked refused unable cant cannot complaint complain messed screwed " +
+    "obnoxious uncomfortable dirty waste wasted hung unacceptable misleading overbooked " +
+    "inconvenience inconvenient damaged smh uncomfortable rubbish lame horrendous dreadful " +
+    "unreliable disgusted sick tired worried concerned mistake incorrect",
   1,
 );
 fill(
   POSITIVE_WORDS,
   "thanks thank thx ty appreciate appreciated helpful resolved solved fixed works good nice " +
     "pleased quick quickly smooth fine kind friendly professional",
-  1,
+  0.8,
 );
 fill(
   HAPPY_WORDS,
@@ -64,13 +67,19 @@ fill(
 
 const PROFANITY =
   /\b(fuck\w*|f\*+k|shit\w*|bullshit|damn\w*|crap|wtf|bs|screw (you|this)|hell|bastards?|sucks?)\b/;
-const LEGAL = /\b(lawyers?|attorneys?|legal action|sue|suing|court|small claims|ombudsman|regulator)\b/;
+const LEGAL =
+  /\b(lawyers?|attorneys?|legal action|sue|suing|court|small claims|ombudsman|regulator)\b/;
 const LEAVE =
   /\b(cancel\w* (my|our|the) (account|subscription|contract|membership|service)|switch\w* to (a )?(another|competitor|different)|take (my|our) business elsewhere|never (use|using|fly|flying|buy|buying|order\w*) (you|with you|from you|again)|leaving you|close (my|our) account|chargeback|dispute (the|this) charge|report you)\b/;
 const REPEAT =
   /\b(third|3rd|fourth|4th|fifth|5th|several|multiple|many|numerous|countless) times?\b|\b(again and again|once again|yet again|still (not|no|waiting|broken|nothing|haven ?t|hasnt|have not|has not)|keeps? happening|for (days|weeks|months)|every (single )?time)\b/;
 const CONFUSED_PHRASE =
   /\b(don ?t understand|do not understand|doesn ?t make sense|makes no sense|not sure (how|what|why|if|whether)|what does .{1,30} mean|i am confused|i m confused|can you explain|how come|no idea (how|why|what))\b/;
+
+const NEG_EMOJI = /:-?\(|:'\(|:-?\/(?!\/)|>:|😡|😠|😤|😞|😢|😭|🙄|👎|😒|😩|😫|🤬|💩|😑/gu;
+const POS_EMOJI = /:-?\)|:-?d\b|;-?\)|<3|😀|😃|😄|😁|😊|🙂|😍|❤️?|👍|🙌|🎉|😎|💯|✈️/gu;
+const NEG_PHRASE =
+  /\b(on hold|no one (is )?(answer\w*|respond\w*|help\w*)|nobody (answer\w*|respond\w*|help\w*)|hung up|still waiting|been waiting|no (response|reply|answer|help)|not (happy|ok|okay|acceptable|good enough)|wont let me|doesnt work|does not work|not working|down again|what a joke|thanks for nothing|never again)\b/g;
 
 export function analyzeSentiment(text: string): SentimentResult {
   const signals: string[] = [];
@@ -115,7 +124,11 @@ export function analyzeSentiment(text: string): SentimentResult {
 
   // Cues measured on the raw text.
   const words = text.match(/[A-Za-z]{3,}/g) ?? [];
-  const capsWords = words.filter((w) => w === w.toUpperCase() && !/^(VIP|API|SSO|VPN|PDF|CSV|URL|USA|EU|UK|IT|CEO|CTO|GDPR|VAT|SMS|HTTP|HTTPS|ASAP|FAQ|IOS|SDK|CRM|ERP|CPU|RAM|SLA|ATM|PIN|OTP|MFA|AWS|DNS|SAML|REST)$/.test(w));
+  const capsWords = words.filter((w) =>
+    w === w.toUpperCase() &&
+    !/^(VIP|API|SSO|VPN|PDF|CSV|URL|USA|EU|UK|IT|CEO|CTO|GDPR|VAT|SMS|HTTP|HTTPS|ASAP|FAQ|IOS|SDK|CRM|ERP|CPU|RAM|SLA|ATM|PIN|OTP|MFA|AWS|DNS|SAML|REST)$/
+      .test(w)
+  );
   const capsRatio = words.length ? capsWords.length / words.length : 0;
   const exclam = (text.match(/!/g) ?? []).length;
   const multiExclam = /!{2,}|\?!|!\?/.test(text);
@@ -124,6 +137,20 @@ export function analyzeSentiment(text: string): SentimentResult {
   const leave = LEAVE.test(norm);
   const repeat = REPEAT.test(norm);
   if (CONFUSED_PHRASE.test(norm)) confused += 1.5;
+  const sadFaces = (text.match(NEG_EMOJI) ?? []).length;
+  const happyFaces = (text.match(POS_EMOJI) ?? []).length;
+  if (sadFaces) frustrated += 1.5 * sadFaces;
+  if (happyFaces) happy += 1.2 * happyFaces;
+  const negPhrases = norm.match(NEG_PHRASE) ?? [];
+  if (negPhrases.length) {
+    frustrated += negPhrases.length;
+    hits.push(...negPhrases);
+  }
+  if (/#?sarcasm|\byeah right\b/.test(norm)) {
+    frustrated += positive + happy + 1;
+    positive = 0;
+    happy = 0;
+  }
   const questions = (text.match(/\?/g) ?? []).length;
 
   if (profanity) {
@@ -161,7 +188,7 @@ export function analyzeSentiment(text: string): SentimentResult {
     if (legal) intensity += 1.5;
     if (leave) intensity += 1;
     if (repeat) intensity += 1;
-  } else if (pos >= 1 && pos > neg) {
+  } else if (pos >= 0.75 && pos > neg) {
     emotion = happy >= positive && (happy >= 2 || exclam > 0) ? "happy" : "satisfied";
     intensity = 3 + Math.min(4, pos) + (exclam > 0 ? 1 : 0);
   } else if (confused >= 1 || questions >= 3) {

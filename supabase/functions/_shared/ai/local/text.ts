@@ -156,8 +156,9 @@ export const CONCEPTS: Array<[string, RegExp]> = [
   ],
   [
     "refund",
-    /\b(refund\w*|money back|reimburs\w*|chargeback|return\w*|exchang\w*|send (it )?back)\b/,
+    /\b(refund\w*|money back|reimburs\w*|compensat\w*|rebate\w*|chargeback|return\w*|exchang\w*|send (it )?back)\b/,
   ],
+  ["money", /[$€£]|\b(dollars?|euros?|usd|eur|gbp|bucks)\b/],
   [
     "payment",
     /\b(pay|paid|payment\w*|card|credit card|debit|paypal|transaction|bank transfer|wire)\b/,

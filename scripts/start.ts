@@ -1,0 +1,212 @@
+// npm start: sets up the local stack, ingests the bundled sample messages (or --input FILE)
+// through the HTTP intake, waits for the pipeline, prints every ticket and a summary, then
+// keeps serving (or exits with --once).
+import postgres from "postgres";
+import { join } from "node:path";
+import { mapLimit, type NumberedMessage, parseMessages } from "./lib/messages.ts";
+import { ROOT } from "./lib/paths.ts";
+import { type TicketOutcome, waitForPipeline } from "./lib/pipeline_report.ts";
+import { startStack, stopStack } from "./lib/stack/stack.ts";
+
+interface Options {
+  once: boolean;
+  input: string;
+}
+
+function parseArgs(args: string[]): Options {
+  const options: Options = { once: false, input: join(ROOT, "samples", "messages.jsonl") };
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--once") options.once = true;
+    else if (args[i] === "--input") options.input = args[++i] ?? "";
+    else if (args[i].startsWith("--input=")) options.input = args[i].slice(8);
+    else {
+      console.error(`Unknown option "${args[i]}": use --once and --input FILE.jsonl`);
+      Deno.exit(2);
+    }
+  }
+  if (!options.input) {
+    console.error("Option --input needs a file: --input FILE.jsonl");
+    Deno.exit(2);
+  }
+  return options;
+}
+
+function progress(label: string, done: number, total: number): void {
+  const width = 30;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  const bar = "█".repeat(filled) + "░".repeat(width - filled);
+  const line = `  ${label.padEnd(10)} ${bar} ${done}/${total}`;
+  if (Deno.stdout.isTerminal()) Deno.stdout.writeSync(new TextEncoder().encode(`\r${line}`));
+  else if (done === total) console.log(line);
+}
+
+function endProgress(): void {
+  if (Deno.stdout.isTerminal()) console.log();
+}
+
+function formatTime(date: Date | null, timeZone: string): string {
+  if (!date) return "-";
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "2-digit",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(date);
+}
+
+function describe(t: TicketOutcome, timeZone: string): string {
+  const cls = `${t.category ?? "?"} › ${t.sub_category ?? "?"}`;
+  const sentiment = `${t.sentiment_emotion ?? "?"} ${t.sentiment_intensity ?? "?"}/10`;
+  let outcome: string;
+  if (t.dead) outcome = "✗ dead-lettered (see pipeline_dead_letters)";
+  else if (t.is_auto_resolved) outcome = "✓ auto-resolved";
+  else if (t.status === "queued") outcome = `${t.team} → (queued, no agent free)`;
+  else outcome = `${t.team} → ${t.agent ?? "?"}`;
+  const flags = t.is_escalated ? `  ⚑ ${t.escalation_reasons.join(",")}` : "";
+  const sla = t.is_auto_resolved || t.dead
+    ? ""
+    : `  SLA 1st reply by ${formatTime(t.first_response_deadline, timeZone)}`;
+  return `  #T-${String(t.ticket_number).padEnd(5)} ${cls.padEnd(34)} ${t.priority.padEnd(7)} ${
+    sentiment.padEnd(16)
+  } ${outcome}${flags}${sla}`;
+}
+
+async function main() {
+  const options = parseArgs(Deno.args);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(options.input);
+  } catch (error) {
+    console.error(`Cannot read ${options.input}: ${(error as Error).message}`);
+    Deno.exit(2);
+  }
+  const { messages, problems } = parseMessages(text);
+
+  console.log("ISTS — Intelligent Support Triage System\n");
+  const info = await startStack();
+  const sql = postgres(info.dbUrl, { max: 4, onnotice: () => {} });
+  const [{ time_zone: timeZone }] = await sql<{ time_zone: string }[]>`
+    select coalesce(nullif(app_private.get_setting('time_zone'), ''), 'UTC') as time_zone`;
+
+  console.log(`\nIngesting ${messages.length} messages from ${options.input}`);
+  for (const p of problems) console.log(`  skipped ${p}`);
+  let sent = 0;
+  const results = await mapLimit(messages, 8, async ({ line, message }: NumberedMessage) => {
+    const { expect: _expect, ...body } = message;
+    const res = await fetch(`${info.functionsUrl}/functions/v1/intake`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...body, channel: body.channel ?? "api" }),
+    });
+    const payload = await res.json().catch(() => ({}));
+    progress("intake", ++sent, messages.length);
+    if (!res.ok) {
+      return {
+        line,
+        error: `${res.status} ${payload.error ?? ""}`,
+        ticketId: "",
+        duplicate: false,
+      };
+    }
+    return {
+      line,
+      error: undefined,
+      ticketId: String(payload.ticket_id),
+      duplicate: Boolean(payload.duplicate),
+    };
+  });
+  endProgress();
+  const rejected = results.filter((r) => r.error !== undefined);
+  for (const r of rejected) console.log(`  line ${r.line}: rejected (${r.error})`);
+  const accepted = results.filter((r) => r.error === undefined);
+  const created = [...new Set(accepted.filter((r) => !r.duplicate).map((r) => r.ticketId))];
+  const duplicates = accepted.filter((r) => r.duplicate).length;
+
+  console.log("\nWaiting for the pipeline (triage → route → notify)");
+  const started = Date.now();
+  const outcomes = await waitForPipeline(sql, created, {
+    timeoutMs: 180_000,
+    onProgress: (done, total) => progress("pipeline", done, total),
+  });
+  endProgress();
+  const seconds = (Date.now() - started) / 1000;
+
+  console.log("\nTickets");
+  for (const t of outcomes) console.log(describe(t, timeZone));
+
+  const count = (f: (t: TicketOutcome) => boolean) => outcomes.filter(f).length;
+  const byCategory = new Map<string, number>();
+  for (const t of outcomes) {
+    byCategory.set(t.category ?? "?", (byCategory.get(t.category ?? "?") ?? 0) + 1);
+  }
+  const expected = new Map<string, NumberedMessage["message"]["expect"]>();
+  results.forEach((r, i) => {
+    if (r.error === undefined && !r.duplicate) expected.set(r.ticketId, messages[i].message.expect);
+  });
+  const labelled = outcomes.filter((t) => expected.get(t.id)?.category);
+  const correct = labelled.filter((t) => expected.get(t.id)?.category === t.category).length;
+  const subCorrect =
+    labelled.filter((t) => expected.get(t.id)?.sub_category === t.sub_category).length;
+
+  console.log("\nSummary");
+  console.log(
+    `  messages:       ${messages.length} accepted, ${problems.length} skipped (bad lines), ${rejected.length} rejected`,
+  );
+  console.log(`  tickets:        ${created.length} created, ${duplicates} duplicates merged`);
+  console.log(`  auto-resolved:  ${count((t) => t.is_auto_resolved)}`);
+  console.log(`  assigned:       ${count((t) => t.status === "assigned")}`);
+  console.log(
+    `  queued:         ${count((t) => t.status === "queued")} (waiting for a free agent)`,
+  );
+  console.log(`  escalated:      ${count((t) => t.is_escalated)}`);
+  console.log(`  categories:     ${[...byCategory].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  console.log(`  dead letters:   ${count((t) => t.dead)}`);
+  console.log(
+    `  not finished:   ${
+      count((t) =>
+        !t.dead && !["assigned", "queued", "resolved", "closed", "in_progress"].includes(t.status)
+      )
+    }`,
+  );
+  if (labelled.length > 0) {
+    const pct = (n: number) => `${Math.round((n / labelled.length) * 100)}%`;
+    console.log(
+      `  accuracy:       category ${pct(correct)}, sub-category ${
+        pct(subCorrect)
+      } (vs. "expect" in the file)`,
+    );
+  }
+  console.log(`  pipeline time:  ${seconds.toFixed(1)} s`);
+
+  console.log("\nServing");
+  console.log(`  intake:     POST ${info.functionsUrl}/functions/v1/intake`);
+  console.log(
+    `  functions:  ${info.functionsUrl}/functions/v1/<triage|route|notify> (service-role token)`,
+  );
+  console.log(`  database:   ${info.dbUrl}`);
+  console.log(`  try:        psql ${info.dbUrl} -c 'select * from active_tickets_view'`);
+  await sql.end();
+
+  const unfinished = outcomes.some((t) =>
+    !t.dead && !["assigned", "queued", "resolved", "closed", "in_progress"].includes(t.status)
+  );
+  if (options.once) Deno.exit(unfinished ? 1 : 0);
+
+  console.log("\nPress Ctrl-C to stop the stack.");
+  const stop = async () => {
+    console.log("\nStopping…");
+    await stopStack();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  await new Promise(() => {});
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\n✗ ${(error as Error).message}`);
+  Deno.exit(1);
+}

@@ -1,0 +1,125 @@
+// npm test: static checks, Deno unit tests, the pgTAP suite (pg_prove) and the integration
+// suite against the local stack; ends with the line "N passed, N failed".
+import { join } from "node:path";
+import { startFakeSlack } from "./lib/fake_slack.ts";
+import { BIN, DB_PASSWORD, DB_PORT, ROOT } from "./lib/paths.ts";
+import { resetStack, stopStack } from "./lib/stack/stack.ts";
+
+const FAKE_SLACK_PORT = 54329;
+const deno = join(BIN, "deno");
+let passed = 0;
+let failed = 0;
+const failures: string[] = [];
+
+function section(title: string): void {
+  console.log(`\n━━ ${title}`);
+}
+
+async function exec(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: ROOT,
+    env: { ...Deno.env.toObject(), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let out = "";
+  const decoder = new TextDecoder();
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: typeof Deno.stdout) => {
+    for await (const chunk of stream) {
+      out += decoder.decode(chunk, { stream: true });
+      await sink.write(chunk);
+    }
+  };
+  await Promise.all([pump(child.stdout, Deno.stdout), pump(child.stderr, Deno.stderr)]);
+  const { code } = await child.status;
+  return { code, out };
+}
+
+/** A check that counts as one test. */
+async function check(name: string, cmd: string, args: string[]): Promise<void> {
+  section(name);
+  const { code } = await exec(cmd, args);
+  if (code === 0) passed++;
+  else {
+    failed++;
+    failures.push(name);
+  }
+}
+
+/** A Deno test run; counts its tests from Deno's summary line. */
+async function denoTests(name: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  section(name);
+  const { code, out } = await exec(deno, ["test", "-A", "--no-prompt", ...args], env);
+  const m = /(\d+) passed.*?\|\s*(\d+) failed/.exec(out.split("\n").reverse().find((l) => / passed .*failed/.test(l)) ?? "");
+  if (m) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+    if (Number(m[2]) > 0) failures.push(name);
+  } else if (code !== 0) {
+    failed++;
+    failures.push(`${name} (did not run)`);
+  }
+  if (m && code !== 0 && Number(m[2]) === 0) {
+    failed++;
+    failures.push(`${name} (exit ${code})`);
+  }
+}
+
+/** The pgTAP suite through pg_prove; counts every assertion. */
+async function pgTap(): Promise<void> {
+  section("pgTAP (pg_prove supabase/tests/database)");
+  const { code, out } = await exec("pg_prove", [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(DB_PORT),
+    "-U",
+    "postgres",
+    "-d",
+    "postgres",
+    "--ext",
+    ".sql",
+    "-v",
+    "supabase/tests/database/",
+  ], { PGPASSWORD: DB_PASSWORD });
+  const ok = out.split("\n").filter((l) => /^\s*ok \d+/.test(l)).length;
+  const notOk = out.split("\n").filter((l) => /^\s*not ok \d+/.test(l)).length;
+  passed += ok;
+  failed += notOk;
+  if (notOk > 0 || code !== 0) failures.push("pgTAP");
+  if (code !== 0 && notOk === 0) failed++;
+}
+
+const started = Date.now();
+try {
+  await check("deno fmt --check", deno, ["fmt", "--check"]);
+  await check("deno lint", deno, ["lint"]);
+  await check("deno check", deno, ["check", "supabase/functions", "scripts", "tests"]);
+  await denoTests("unit tests", ["supabase/functions", "scripts/lib"]);
+
+  section("local stack (reset)");
+  const fakeSlack = await startFakeSlack({ port: FAKE_SLACK_PORT });
+  Deno.env.set("SLACK_BOT_TOKEN", "xoxb-ists-integration-test");
+  Deno.env.set("SLACK_API_URL", fakeSlack.url);
+  const info = await resetStack();
+
+  await pgTap();
+  await denoTests("integration tests", ["tests/integration"], {
+    ISTS_TEST_DB_URL: info.dbUrl,
+    ISTS_TEST_FUNCTIONS_URL: info.functionsUrl,
+    ISTS_TEST_SERVICE_KEY: info.serviceRoleKey,
+    ISTS_TEST_FAKE_SLACK_URL: fakeSlack.url.replace(/\/api\/$/, ""),
+  });
+  await fakeSlack.close();
+} catch (error) {
+  failed++;
+  failures.push(`setup: ${(error as Error).message}`);
+  console.error(`✗ ${(error as Error).message}`);
+}
+
+if (!Deno.args.includes("--keep")) await stopStack().catch(() => {});
+console.log(`\n━━ done in ${Math.round((Date.now() - started) / 1000)} s`);
+if (failures.length > 0) console.log(`failing: ${failures.join(", ")}`);
+console.log(`${passed} passed, ${failed} failed`);
+Deno.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { post, uniqueEmail, withSql } from "./helpers.ts";
+
+Deno.test("intake creates a ticket and answers 201 with its id and number", async () => {
+  const email = uniqueEmail("jane");
+  const res = await post("intake", {
+    email,
+    name: "Jane Customer",
+    subject: "Cannot log into account",
+    body: "I cannot log in since this morning.",
+  });
+  assert.equal(res.status, 201);
+  assert.equal(res.body.duplicate, false);
+  assert.match(String(res.body.ticket_id), /^[0-9a-f-]{36}$/);
+  await withSql(async (sql) => {
+    const [t] = await sql`select t.sender_email, t.channel, c.name, e.event_type
+      from tickets t join customers c on c.id = t.customer_id
+      join ticket_events e on e.ticket_id = t.id and e.event_type = 'created'
+      where t.id = ${String(res.body.ticket_id)}`;
+    assert.equal(t.sender_email, email);
+    assert.equal(t.channel, "api");
+    assert.equal(t.name, "Jane Customer");
+  });
+});
+
+Deno.test("intake returns the existing ticket for the same message within 24 hours", async () => {
+  const message = { email: uniqueEmail(), subject: "Invoice", body: "Please send my invoice." };
+  const first = await post("intake", message);
+  const again = await post("intake", {
+    ...message,
+    email: message.email.toUpperCase(),
+    body: "  Please   send my\ninvoice. ",
+  });
+  assert.equal(first.status, 201);
+  assert.equal(again.status, 200);
+  assert.equal(again.body.duplicate, true);
+  assert.equal(again.body.ticket_id, first.body.ticket_id);
+});
+
+Deno.test("intake creates one ticket for 25 identical requests arriving at once", async () => {
+  const message = { email: uniqueEmail("burst"), subject: "Refund", body: "Refund order 42 please." };
+  const results = await Promise.all(Array.from({ length: 25 }, () => post("intake", message)));
+  const ids = new Set(results.map((r) => r.body.ticket_id));
+  assert.equal(ids.size, 1);
+  assert.equal(results.filter((r) => r.status === 201).length, 1);
+  assert.equal(results.filter((r) => r.status === 200).length, 24);
+  await withSql(async (sql) => {
+    const [{ n }] = await sql`select count(*)::int as n from tickets where sender_email = ${message.email}`;
+    assert.equal(n, 1);
+  });
+});
+
+Deno.test("intake rejects bad input with a clear 4xx and writes nothing", async () => {
+  const email = uniqueEmail("bad");
+  const cases: [unknown, Record<string, string> | undefined, number, RegExp][] = [
+    [{ body: "no sender" }, undefined, 422, /email/],
+    [{ email: "not-an-address", body: "x" }, undefined, 422, /email must be an email address/],
+    [{ email, body: "   " }, undefined, 422, /body must not be empty/],
+    [{ email, body: "hi", priority: "urgent" }, undefined, 422, /Unrecognized key|unrecognized/i],
+    [{ email, body: "hi", channel: "fax" }, undefined, 422, /channel/],
+    [{ email, body: "x".repeat(100_001) }, undefined, 422, /at most 100000/],
+    ["{not json", undefined, 400, /not valid UTF-8 JSON/],
+    [JSON.stringify({ email, body: "hi" }), { "content-type": "text/plain" }, 415, /Content-Type/],
+    ["x".repeat(300_000), undefined, 413, /larger than/],
+  ];
+  await withSql(async (sql) => {
+    const count = async () =>
+      (await sql`select (select count(*) from tickets)::int + (select count(*) from customers)::int as n`)[0].n;
+    const before = await count();
+    for (const [body, headers, status, message] of cases) {
+      const res = await post("intake", body, headers ?? { "content-type": "application/json" });
+      assert.equal(res.status, status, `expected ${status} for ${String(body).slice(0, 60)}`);
+      assert.match(String(res.body.error), message);
+    }
+    const get = await fetch(`${(await import("./helpers.ts")).env.functionsUrl}/functions/v1/intake`);
+    assert.equal(get.status, 405);
+    await get.body?.cancel();
+    assert.equal(await count(), before);
+  });
+});
