@@ -7,7 +7,13 @@ const CLIENTS = 50;
 const INTAKE_SECONDS = Number(Deno.env.get("ISTS_BENCH_INTAKE_SECONDS") ?? 10);
 const PIPELINE_TICKETS = Number(Deno.env.get("ISTS_BENCH_PIPELINE_TICKETS") ?? 2000);
 
-const SUBJECTS = ["Cannot log in", "Refund request", "App crashes on export", "Invoice copy", "Feature idea"];
+const SUBJECTS = [
+  "Cannot log in",
+  "Refund request",
+  "App crashes on export",
+  "Invoice copy",
+  "Feature idea",
+];
 const BODIES = [
   "I cannot log into my account since this morning, the password is not accepted.",
   "I was charged twice for my subscription this month and would like a refund.",
@@ -24,7 +30,8 @@ function percentile(sorted: number[], p: number): number {
 async function waitDrained(sql: postgres.Sql, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const [{ n }] = await sql`select count(*)::int as n from app_private.jobs where status in ('queued', 'running')`;
+    const [{ n }] =
+      await sql`select count(*)::int as n from app_private.jobs where status in ('queued', 'running')`;
     if (n === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -58,7 +65,11 @@ await waitDrained(sql, 120_000);
     while (performance.now() < stopAt) {
       const i = next++;
       const t0 = performance.now();
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: message(run, i) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: message(run, i),
+      });
       await res.body?.cancel();
       latencies.push(performance.now() - t0);
       if (res.status !== 201) errors++;
@@ -84,7 +95,11 @@ await waitDrained(sql, 120_000);
   await Promise.all(Array.from({ length: CLIENTS }, async () => {
     while (next < PIPELINE_TICKETS) {
       const i = next++;
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: message(run, i) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: message(run, i),
+      });
       await res.body?.cancel();
     }
   }));

@@ -20,9 +20,19 @@ if (!existsSync(deno) || !existsSync(supabase) || !existsSync(join(root, "node_m
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 
-const result = spawnSync(deno, ["run", "-A", "--no-prompt", join(root, "scripts", `${name}.ts`), ...args], {
+const result = spawnSync(deno, [
+  "run",
+  "-A",
+  "--no-prompt",
+  join(root, "scripts", `${name}.ts`),
+  ...args,
+], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` },
+  env: {
+    ...process.env,
+    DENO_NO_UPDATE_CHECK: "1",
+    PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+  },
 });
 process.exit(result.status ?? 1);

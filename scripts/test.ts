@@ -15,7 +15,11 @@ function section(title: string): void {
   console.log(`\n━━ ${title}`);
 }
 
-async function exec(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
+async function exec(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string }> {
   const child = new Deno.Command(cmd, {
     args,
     cwd: ROOT,
@@ -48,10 +52,16 @@ async function check(name: string, cmd: string, args: string[]): Promise<void> {
 }
 
 /** A Deno test run; counts its tests from Deno's summary line. */
-async function denoTests(name: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+async function denoTests(
+  name: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<void> {
   section(name);
   const { code, out } = await exec(deno, ["test", "-A", "--no-prompt", ...args], env);
-  const m = /(\d+) passed.*?\|\s*(\d+) failed/.exec(out.split("\n").reverse().find((l) => / passed .*failed/.test(l)) ?? "");
+  const m = /(\d+) passed.*?\|\s*(\d+) failed/.exec(
+    out.split("\n").reverse().find((l) => / passed .*failed/.test(l)) ?? "",
+  );
   if (m) {
     passed += Number(m[1]);
     failed += Number(m[2]);

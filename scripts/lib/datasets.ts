@@ -59,7 +59,9 @@ export interface DatasetMessage {
 /** Up to `n` messages: half Bitext instructions, half English support tickets (subject + body). */
 export async function loadDatasetMessages(n: number): Promise<DatasetMessage[]> {
   const bitext = parseCsv(
-    await Deno.readTextFile(join(DATASETS_DIR, "bitext-llm-4514", "bitext_customer_support_llm_4514.csv")),
+    await Deno.readTextFile(
+      join(DATASETS_DIR, "bitext-llm-4514", "bitext_customer_support_llm_4514.csv"),
+    ),
   ).map((r): DatasetMessage => ({ source: "bitext-llm-4514", body: r.instruction }))
     .filter((m) => m.body.trim().length > 0);
   const tickets = parseCsv(
@@ -67,7 +69,11 @@ export async function loadDatasetMessages(n: number): Promise<DatasetMessage[]> 
       join(DATASETS_DIR, "support-tickets-synthetic", "tickets_multi_lang_4_20k_first2181.csv"),
     ),
   ).filter((r) => r.language === "en" && r.body.trim().length > 0)
-    .map((r): DatasetMessage => ({ source: "support-tickets-synthetic", subject: r.subject, body: r.body }));
+    .map((r): DatasetMessage => ({
+      source: "support-tickets-synthetic",
+      subject: r.subject,
+      body: r.body,
+    }));
   const half = Math.floor(n / 2);
   return [...bitext.slice(0, half), ...tickets.slice(0, n - half)];
 }

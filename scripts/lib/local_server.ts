@@ -43,6 +43,7 @@ export function startPgNetWorker(dbUrl: string, log: (msg: string) => void): () 
   let draining = false;
   let again = false;
   const inflight = new Set<Promise<void>>();
+  const responses: Record<string, unknown>[] = [];
 
   async function deliver(row: {
     id: string;
@@ -73,11 +74,34 @@ export function startPgNetWorker(dbUrl: string, log: (msg: string) => void): () 
       timedOut = (e as Error).name === "TimeoutError";
       error = String((e as Error).message ?? e);
     }
-    if (stopped) return;
-    await sql`insert into net._http_response
-                (id, status_code, content_type, headers, content, timed_out, error_msg)
-              values (${row.id}, ${status}, ${contentType}, ${sql.json(headers)}, ${content},
-                      ${timedOut}, ${error})`.catch((e) => log(`pg_net response not stored: ${e}`));
+    responses.push({
+      id: row.id,
+      status_code: status,
+      content_type: contentType,
+      headers: JSON.stringify(headers),
+      content,
+      timed_out: timedOut,
+      error_msg: error,
+    });
+    if (responses.length >= 200) void flushResponses();
+  }
+
+  // Responses are stored in batches: one insert per 200 responses or 100 ms.
+  async function flushResponses() {
+    if (responses.length === 0) return;
+    const batch = responses.splice(0, responses.length);
+    await sql`insert into net._http_response ${
+      sql(
+        batch as never,
+        "id",
+        "status_code",
+        "content_type",
+        "headers",
+        "content",
+        "timed_out",
+        "error_msg",
+      )
+    }`.catch((e) => log(`pg_net responses not stored: ${e}`));
   }
 
   async function drain() {
@@ -108,6 +132,7 @@ export function startPgNetWorker(dbUrl: string, log: (msg: string) => void): () 
 
   const listening = sql.listen("ists_pg_net", () => void drain(), () => void drain());
   const poll = setInterval(() => void drain(), 1000);
+  const flush = setInterval(() => void flushResponses(), 100);
   const prune = setInterval(() => {
     sql`delete from net._http_response where created < now() - interval '6 hours'`.catch(() => {});
   }, 60_000);
@@ -115,9 +140,11 @@ export function startPgNetWorker(dbUrl: string, log: (msg: string) => void): () 
   return async () => {
     stopped = true;
     clearInterval(poll);
+    clearInterval(flush);
     clearInterval(prune);
     await listening.then((l) => l.unlisten()).catch(() => {});
     await Promise.allSettled([...inflight]);
+    await flushResponses();
     await sql.end({ timeout: 2 });
   };
 }

@@ -50,6 +50,8 @@ comment on table public.tickets is 'One row per customer request; the pipeline f
 comment on column public.tickets.idempotency_key is 'SHA-256 of normalised sender, subject and body; repeats within the dedupe window return the existing ticket.';
 comment on column public.tickets.sla_deadline is 'Resolution deadline (first-response deadline is in sla_tracking).';
 
+revoke all on sequence public.tickets_ticket_number_seq from anon, authenticated;
+
 create index idx_tickets_status on public.tickets (status);
 create index idx_tickets_priority on public.tickets (priority);
 create index idx_tickets_assigned_to on public.tickets (assigned_to);

@@ -25,8 +25,9 @@ alter table app_private.jobs enable row level security;
 grant all on app_private.jobs to service_role;
 
 -- At most one waiting job per stage and ticket: duplicate enqueues are no-ops.
+-- nulls not distinct: one queued ticket-less job (pipeline alerts) delivers every pending alert.
 create unique index jobs_one_queued_per_stage_ticket on app_private.jobs (stage, ticket_id)
-  where status = 'queued';
+  nulls not distinct where status = 'queued';
 create index jobs_due_idx on app_private.jobs (stage, run_after, id) where status = 'queued';
 create index jobs_running_idx on app_private.jobs (locked_until) where status = 'running';
 create index jobs_ticket_idx on app_private.jobs (ticket_id);
@@ -165,11 +166,20 @@ begin
   end if;
 
   if v_job.attempts < v_job.max_attempts then
-    update app_private.jobs
-    set status = 'queued', locked_until = null, last_error = left(p_error, 4000), updated_at = now(),
-        run_after = now() + make_interval(secs => v_base * power(2, v_job.attempts - 1) * (1 + random() * 0.25))
-    where id = p_job_id;
-    return 'queued';
+    begin
+      update app_private.jobs
+      set status = 'queued', locked_until = null, last_error = left(p_error, 4000), updated_at = now(),
+          run_after = now() + make_interval(secs => v_base * power(2, v_job.attempts - 1) * (1 + random() * 0.25))
+      where id = p_job_id;
+      return 'queued';
+    exception when unique_violation then
+      -- A newer job of the same stage and ticket is already queued and will do the work.
+      update app_private.jobs
+      set status = 'done', locked_until = null, finished_at = now(), updated_at = now(),
+          last_error = left(p_error, 4000) || E'\nsuperseded by a queued job of the same stage and ticket'
+      where id = p_job_id;
+      return 'superseded';
+    end;
   end if;
 
   update app_private.jobs
@@ -231,10 +241,17 @@ begin
       where id = v_job.id;
       perform app_private.record_dead_letter(v_job, 'claim expired after last attempt');
     else
-      update app_private.jobs
-      set status = 'queued', locked_until = null, run_after = now(), updated_at = now(),
-          last_error = coalesce(last_error || E'\n', '') || 'claim expired'
-      where id = v_job.id;
+      begin
+        update app_private.jobs
+        set status = 'queued', locked_until = null, run_after = now(), updated_at = now(),
+            last_error = coalesce(last_error || E'\n', '') || 'claim expired'
+        where id = v_job.id;
+      exception when unique_violation then
+        update app_private.jobs
+        set status = 'done', locked_until = null, finished_at = now(), updated_at = now(),
+            last_error = coalesce(last_error || E'\n', '') || 'claim expired; superseded by a queued job of the same stage and ticket'
+        where id = v_job.id;
+      end;
     end if;
   end loop;
 

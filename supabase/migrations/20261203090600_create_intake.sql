@@ -1,6 +1,32 @@
 -- Intake: one call creates (or finds) the customer and the ticket, deduplicated by
 -- idempotency key within the dedupe window, and queues triage in the same transaction.
 
+-- Finds or creates the customer of a message without rewriting (and locking) the row of a
+-- repeat sender.
+create function app_private.upsert_customer(p_email text, p_name text)
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+  v_name text;
+begin
+  select c.id, c.name into v_id, v_name from public.customers c where c.email = p_email;
+  if v_id is null then
+    insert into public.customers (email, name) values (p_email, p_name)
+    on conflict (email) do nothing
+    returning id into v_id;
+    if v_id is null then
+      select c.id into v_id from public.customers c where c.email = p_email;
+    end if;
+  elsif v_name is null and p_name is not null then
+    update public.customers set name = p_name where id = v_id and name is null;
+  end if;
+  return v_id;
+end;
+$$;
+
 -- Creates a ticket for a normalised message, or returns the ticket that an identical
 -- message created within the dedupe window. Safe under concurrent identical calls.
 create function app_private.intake_ticket(
@@ -43,10 +69,7 @@ begin
     where t.id = v_existing.id;
   end if;
 
-  insert into public.customers (email, name)
-  values (v_email, v_name)
-  on conflict (email) do update set name = coalesce(public.customers.name, excluded.name)
-  returning id into v_customer_id;
+  v_customer_id := app_private.upsert_customer(v_email, v_name);
 
   insert into public.tickets (idempotency_key, channel, customer_id, sender_email, sender_name,
                               subject, body, attachments, raw_metadata)

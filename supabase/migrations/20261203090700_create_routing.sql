@@ -34,20 +34,22 @@ as $$
   group by a.id
   having count(t.id) < a.max_concurrent_tickets
   order by count(t.id),
-           (p_category = any (a.specializations) or p_sub_category = any (a.specializations)) desc,
+           coalesce(p_category = any (a.specializations) or p_sub_category = any (a.specializations), false) desc,
            a.last_assigned_at nulls first,
            a.id
   limit 1
 $$;
 
--- Takes the transaction-scoped lock that serialises assignment within one team, so two
--- workers never race for an agent's last free slot.
+-- Takes the transaction-scoped lock that serialises assignment, so two workers never race
+-- for an agent's last free slot. It is one lock for all teams (not one per team) because a
+-- route batch assigns tickets of several teams in one transaction: per-team locks taken in
+-- ticket order could deadlock; a single lock cannot. Assignment itself takes microseconds.
 create function app_private.lock_team_assignment(p_team_id uuid)
 returns void
 language sql
 set search_path = ''
 as $$
-  select pg_advisory_xact_lock(hashtextextended('ists-team-assignment:' || p_team_id::text, 0))
+  select pg_advisory_xact_lock(hashtextextended('ists-assignment', 0)) where p_team_id is not null or true
 $$;
 
 -- Assigns a ticket to an agent and queues the Slack notification.

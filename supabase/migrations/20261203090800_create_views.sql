@@ -77,3 +77,4 @@ revoke all on public.active_tickets_view, public.agent_workload, public.team_que
 grant select on public.active_tickets_view, public.agent_workload, public.team_queue to authenticated;
 grant select on public.active_tickets_view, public.agent_workload, public.team_queue,
   public.pipeline_dead_letters, public.pipeline_health to service_role;
+grant execute on function app_private.priority_rank(text) to authenticated;

@@ -2,7 +2,8 @@ import postgres from "postgres";
 
 /** Connection details the test runner passes in (scripts/test.ts). */
 export const env = {
-  dbUrl: Deno.env.get("ISTS_TEST_DB_URL") ?? "postgresql://postgres:postgres@127.0.0.1:54322/postgres",
+  dbUrl: Deno.env.get("ISTS_TEST_DB_URL") ??
+    "postgresql://postgres:postgres@127.0.0.1:54322/postgres",
   functionsUrl: Deno.env.get("ISTS_TEST_FUNCTIONS_URL") ?? "http://127.0.0.1:54321",
   serviceKey: Deno.env.get("ISTS_TEST_SERVICE_KEY") ?? "",
   fakeSlackUrl: Deno.env.get("ISTS_TEST_FAKE_SLACK_URL") ?? "http://127.0.0.1:54329",

@@ -38,14 +38,19 @@ Deno.test("intake returns the existing ticket for the same message within 24 hou
 });
 
 Deno.test("intake creates one ticket for 25 identical requests arriving at once", async () => {
-  const message = { email: uniqueEmail("burst"), subject: "Refund", body: "Refund order 42 please." };
+  const message = {
+    email: uniqueEmail("burst"),
+    subject: "Refund",
+    body: "Refund order 42 please.",
+  };
   const results = await Promise.all(Array.from({ length: 25 }, () => post("intake", message)));
   const ids = new Set(results.map((r) => r.body.ticket_id));
   assert.equal(ids.size, 1);
   assert.equal(results.filter((r) => r.status === 201).length, 1);
   assert.equal(results.filter((r) => r.status === 200).length, 24);
   await withSql(async (sql) => {
-    const [{ n }] = await sql`select count(*)::int as n from tickets where sender_email = ${message.email}`;
+    const [{ n }] =
+      await sql`select count(*)::int as n from tickets where sender_email = ${message.email}`;
     assert.equal(n, 1);
   });
 });
@@ -65,14 +70,18 @@ Deno.test("intake rejects bad input with a clear 4xx and writes nothing", async 
   ];
   await withSql(async (sql) => {
     const count = async () =>
-      (await sql`select (select count(*) from tickets)::int + (select count(*) from customers)::int as n`)[0].n;
+      (await sql`select (select count(*) from tickets)::int + (select count(*) from customers)::int as n`)[
+        0
+      ].n;
     const before = await count();
     for (const [body, headers, status, message] of cases) {
       const res = await post("intake", body, headers ?? { "content-type": "application/json" });
       assert.equal(res.status, status, `expected ${status} for ${String(body).slice(0, 60)}`);
       assert.match(String(res.body.error), message);
     }
-    const get = await fetch(`${(await import("./helpers.ts")).env.functionsUrl}/functions/v1/intake`);
+    const get = await fetch(
+      `${(await import("./helpers.ts")).env.functionsUrl}/functions/v1/intake`,
+    );
     assert.equal(get.status, 405);
     await get.body?.cancel();
     assert.equal(await count(), before);

@@ -26,7 +26,8 @@ Deno.test("a ticket flows from intake to an agent with an SLA timer and a Slack 
       from sla_tracking s join tickets t on t.id = s.ticket_id where s.ticket_id = ${t.id}`;
     assert.ok(sla, "sla_tracking row exists");
     assert.ok(sla.same);
-    const [analysis] = await sql`select model_name, confidence from ai_analysis where ticket_id = ${t.id}`;
+    const [analysis] =
+      await sql`select model_name, confidence from ai_analysis where ticket_id = ${t.id}`;
     assert.equal(analysis.model_name, "local");
     const events = (await sql`select event_type from ticket_events where ticket_id = ${t.id}
       order by created_at`).map((e) => e.event_type);
@@ -43,8 +44,9 @@ Deno.test("a ticket flows from intake to an agent with an SLA timer and a Slack 
     );
     assert.equal(posted.length, 1);
     assert.equal(posted[0].body.channel, "C01234DEF");
-    const actions = (posted[0].body.blocks as { type: string; elements?: { action_id: string }[] }[])
-      .find((b) => b.type === "actions");
+    const actions =
+      (posted[0].body.blocks as { type: string; elements?: { action_id: string }[] }[])
+        .find((b) => b.type === "actions");
     assert.deepEqual(actions?.elements?.map((e) => e.action_id), [
       "view_ticket",
       "reassign_ticket",
@@ -110,7 +112,8 @@ Deno.test("stage functions refuse calls without the service-role token", async (
 
 Deno.test("a lost webhook is recovered by the every-minute re-ring sweep", async () => {
   await withSql(async (sql) => {
-    const [{ value }] = await sql`select value from app_private.settings where key = 'functions_base_url'`;
+    const [{ value }] =
+      await sql`select value from app_private.settings where key = 'functions_base_url'`;
     await sql`update app_private.settings set value = '' where key = 'functions_base_url'`;
     let id = "";
     try {
@@ -160,7 +163,9 @@ Deno.test("a failing job is retried with backoff, then dead-lettered, logged and
         where error_type = 'job_dead_lettered' and context ->> 'job_id' = ${String(id)}`;
       assert.equal(log.severity, "critical");
       const [alert] = await sql`select kind from notifications where kind = 'pipeline_alert'
-        and payload ->> 'text' like ${"%" + "failed 3 times" + "%"} order by created_at desc limit 1`;
+        and payload ->> 'text' like ${
+        "%" + "failed 3 times" + "%"
+      } order by created_at desc limit 1`;
       assert.ok(alert);
     } finally {
       await sql`update app_private.settings set value = '10' where key = 'job_backoff_base_seconds'`;

@@ -5,7 +5,9 @@ import { waitForPipeline } from "../../scripts/lib/pipeline_report.ts";
 import { post, uniqueEmail, withSql } from "./helpers.ts";
 
 const available = datasetsAvailable();
-if (!available) console.log("notice: ../shared/datasets is absent; the 500-message test is skipped");
+if (!available) {
+  console.log("notice: ../shared/datasets is absent; the 500-message test is skipped");
+}
 
 Deno.test({
   name: "500 real customer messages all end routed or auto-resolved, none dead-lettered",
@@ -27,7 +29,9 @@ Deno.test({
       const outcomes = await waitForPipeline(sql, ids, { timeoutMs: 120_000 });
       const dead = outcomes.filter((t) => t.dead);
       assert.equal(dead.length, 0, `dead letters: ${dead.map((t) => t.id).join(", ")}`);
-      const unsettled = outcomes.filter((t) => !["assigned", "queued", "resolved"].includes(t.status));
+      const unsettled = outcomes.filter((t) =>
+        !["assigned", "queued", "resolved"].includes(t.status)
+      );
       assert.equal(unsettled.length, 0, `not routed: ${JSON.stringify(unsettled.slice(0, 3))}`);
       const [{ n }] = await sql`select count(*)::int as n from app_private.jobs
         where ticket_id = any(${ids}::uuid[]) and status = 'dead'`;

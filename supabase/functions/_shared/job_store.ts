@@ -1,5 +1,5 @@
 import type { Sql } from "./db.ts";
-import type { ClaimedJob, JobStore } from "./stage.ts";
+import type { ClaimedJob, JobOutcome, JobStore } from "./stage.ts";
 
 /** The Postgres-backed job store (app_private.claim_jobs / fail_job / ring_stage). */
 export function createSqlJobStore(sql: Sql): JobStore {
@@ -29,5 +29,40 @@ export function createSqlJobStore(sql: Sql): JobStore {
     async ring(stage) {
       await sql`select app_private.ring_stage(${stage})`;
     },
+    async markActive(stage) {
+      await sql`select app_private.mark_drain_active(${stage})`;
+    },
+    async finishDrain(stage) {
+      await sql`select app_private.finish_drain(${stage})`;
+    },
   };
+}
+
+/** One job's input to app_private.run_stage_batch. */
+export interface BatchItem {
+  job_id: number;
+  attempt: number;
+  ticket_id: string | null;
+  result?: unknown;
+  error?: string;
+}
+
+/** Runs a stage step for a whole batch in one SQL call; failures are recorded by SQL. */
+export async function runStageBatch(
+  sql: Sql,
+  stage: string,
+  items: BatchItem[],
+): Promise<JobOutcome[]> {
+  const [{ out }] = await sql<{ out: { job_id: number; outcome: string; detail?: unknown }[] }[]>`
+    select app_private.run_stage_batch(${stage}, ${sql.json(items as never)}) as out`;
+  const byJob = new Map(out.map((o) => [Number(o.job_id), o]));
+  return items.map((item): JobOutcome => {
+    const o = byJob.get(item.job_id);
+    if (!o) return { outcome: "failed", error: "job missing from batch result" };
+    if (o.outcome === "done" || o.outcome === "stale") return { outcome: o.outcome };
+    if (o.outcome === "queued" || o.outcome === "dead") {
+      return { outcome: o.outcome, error: String(o.detail ?? "") };
+    }
+    return { outcome: "stale" };
+  });
 }

@@ -9,11 +9,35 @@ export interface ClaimedJob {
   attempt: number;
 }
 
+/**
+ * What became of a job: done, stale (claimed by someone else meanwhile), already recorded
+ * as a failure by SQL (queued for retry / dead), or failed here (the runner records it).
+ */
+export type JobOutcome =
+  | { outcome: "done" | "stale" }
+  | { outcome: "queued" | "dead"; error: string }
+  | { outcome: "failed"; error: unknown };
+
+/** Turns settled promises (one per job) into outcomes. */
+export function settledOutcomes(results: PromiseSettledResult<unknown>[]): JobOutcome[] {
+  return results.map((r): JobOutcome =>
+    r.status === "fulfilled"
+      ? { outcome: "done" }
+      : isStaleJobError(r.reason)
+      ? { outcome: "stale" }
+      : { outcome: "failed", error: r.reason }
+  );
+}
+
 /** The job-queue operations a stage needs (SQL functions in app_private). */
 export interface JobStore {
   claim(stage: string, limit: number, lockSeconds: number): Promise<ClaimedJob[]>;
   fail(job: ClaimedJob, error: string): Promise<string>;
   ring(stage: string): Promise<void>;
+  /** Marks the stage as draining, so new jobs need no webhook. */
+  markActive(stage: string): Promise<void>;
+  /** Clears the mark after every transaction that saw it has committed. */
+  finishDrain(stage: string): Promise<void>;
 }
 
 /** How a stage handler runs. */
@@ -21,8 +45,8 @@ export interface StageOptions {
   stage: string;
   tokens: string[];
   store: JobStore;
-  /** Does one batch; must complete each job (or throw per job through `onJobError`). */
-  processBatch(jobs: ClaimedJob[]): Promise<PromiseSettledResult<unknown>[]>;
+  /** Does one batch and says what became of each job (same order as `jobs`). */
+  processBatch(jobs: ClaimedJob[]): Promise<JobOutcome[]>;
   log: Log;
   batchSize?: number;
   lockSeconds?: number;
@@ -64,45 +88,60 @@ export function createStageRunner(options: StageOptions): () => Promise<DrainRes
     const started = now();
     let processed = 0;
     let failed = 0;
+    let marked = false;
     try {
+      await options.store.markActive(options.stage);
+      marked = true;
       while (true) {
         rungWhileBusy = false;
-        const jobs = await options.store.claim(options.stage, batchSize, lockSeconds);
+        let jobs = await options.store.claim(options.stage, batchSize, lockSeconds);
         if (jobs.length === 0) {
           if (rungWhileBusy) continue;
-          break;
+          // Run dry: clear the mark, then claim once more for jobs that relied on it.
+          await options.store.finishDrain(options.stage);
+          marked = false;
+          jobs = await options.store.claim(options.stage, batchSize, lockSeconds);
+          if (jobs.length === 0) break;
+          await options.store.markActive(options.stage);
+          marked = true;
         }
-        const results = await options.processBatch(jobs);
+        const outcomes = await options.processBatch(jobs);
         for (let i = 0; i < jobs.length; i++) {
-          const result = results[i];
-          if (result?.status === "fulfilled") {
+          const result = outcomes[i] ?? { outcome: "failed", error: "no outcome reported" };
+          if (result.outcome === "done") {
             processed++;
             continue;
           }
-          const reason = result?.reason;
-          if (isStaleJobError(reason)) {
+          if (result.outcome === "stale") {
             options.log("stale job skipped", { stage: options.stage, job: jobs[i].jobId });
             continue;
           }
+          if (!("error" in result)) continue;
           failed++;
-          const message = reason instanceof Error ? reason.message : String(reason);
-          const status = await options.store.fail(jobs[i], message);
+          let next: string = result.outcome;
+          const error = result.error;
+          const message = error instanceof Error ? error.message : String(error);
+          if (result.outcome === "failed") next = await options.store.fail(jobs[i], message);
           options.log("job attempt failed", {
             stage: options.stage,
             job: jobs[i].jobId,
             ticket: jobs[i].ticketId,
             attempt: jobs[i].attempt,
-            next: status,
+            next,
             error: message,
           });
         }
         if (now() - started > budgetMs) {
+          await options.store.finishDrain(options.stage);
+          marked = false;
           await options.store.ring(options.stage);
           break;
         }
+        await options.store.markActive(options.stage);
       }
     } finally {
       active--;
+      if (marked) await options.store.finishDrain(options.stage).catch(() => {});
     }
     return { processed, failed, coalesced: false };
   };

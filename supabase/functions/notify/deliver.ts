@@ -1,7 +1,7 @@
 import type { Sql } from "../_shared/db.ts";
 import type { Log } from "../_shared/log.ts";
 import { renderTicketAssigned, SlackError, type SlackNotifier } from "../_shared/slack.ts";
-import type { ClaimedJob } from "../_shared/stage.ts";
+import { type ClaimedJob, settledOutcomes } from "../_shared/stage.ts";
 import { noticeFor, type PendingNotification, ticketUrl } from "./handler.ts";
 
 /** Dependencies of the notify stage. */
@@ -15,12 +15,14 @@ export interface NotifyDeps {
 /** Delivers the pending notifications of one job's ticket (or the pipeline alerts). */
 export function createNotifyProcessor(deps: NotifyDeps) {
   const { sql } = deps;
-  return (jobs: ClaimedJob[]) => Promise.allSettled(jobs.map((job) => deliverJob(deps, job, sql)));
+  return async (jobs: ClaimedJob[]) =>
+    settledOutcomes(await Promise.allSettled(jobs.map((job) => deliverJob(deps, job, sql))));
 }
 
 async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<void> {
   let retryLater: Error | null = null;
   await sql.begin(async (tx) => {
+    await tx`select app_private.use_async_commit()`;
     const [settings] = await tx<{ time_zone: string; url_template: string }[]>`
       select coalesce(nullif(app_private.get_setting('time_zone'), ''), 'UTC') as time_zone,
              coalesce(nullif(app_private.get_setting('ticket_url_template'), ''),

@@ -1,10 +1,10 @@
 import { getSql } from "../_shared/db.ts";
 import { type Env, pipelineTokens } from "../_shared/env.ts";
-import { createSqlJobStore } from "../_shared/job_store.ts";
+import { createSqlJobStore, runStageBatch } from "../_shared/job_store.ts";
 import { createLog } from "../_shared/log.ts";
 import { createStageHandler } from "../_shared/stage.ts";
 
-/** The route stage: each claimed job runs app_private.run_route_job (route + complete, atomically). */
+/** The route stage: app_private.run_route_job per claimed job, one SQL call per batch. */
 export function serveRoute(env: Env): (req: Request) => Promise<Response> {
   const sql = getSql(env);
   return createStageHandler({
@@ -13,10 +13,10 @@ export function serveRoute(env: Env): (req: Request) => Promise<Response> {
     store: createSqlJobStore(sql),
     log: createLog("route"),
     processBatch: (jobs) =>
-      Promise.allSettled(
-        jobs.map((job) =>
-          sql`select app_private.run_route_job(${job.jobId}, ${job.attempt}, ${job.ticketId})`
-        ),
+      runStageBatch(
+        sql,
+        "route",
+        jobs.map((j) => ({ job_id: j.jobId, attempt: j.attempt, ticket_id: j.ticketId })),
       ),
   });
 }

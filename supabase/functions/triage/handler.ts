@@ -1,5 +1,5 @@
 import type { AiProvider, CustomerTier, HistoryItem, TriageResult } from "../_shared/ai/types.ts";
-import type { ClaimedJob } from "../_shared/stage.ts";
+import type { ClaimedJob, JobOutcome } from "../_shared/stage.ts";
 
 /** A ticket with what triage needs to know about its customer. */
 export interface TriageContext {
@@ -15,8 +15,13 @@ export interface TriageContext {
 export interface TriageStore {
   /** Loads the tickets of claimed jobs (with tier and last 3 tickets), by ticket id. */
   contexts(ticketIds: string[]): Promise<Map<string, TriageContext>>;
-  /** Stores the analysis, updates the ticket, queues routing and completes the job. */
-  record(job: ClaimedJob, result: StoredTriage): Promise<void>;
+  /**
+   * Per job: stores the analysis, updates the ticket, queues routing and completes the job,
+   * or records the job's error (retry / dead letter). One round trip for the batch.
+   */
+  recordBatch(
+    items: { job: ClaimedJob; result?: StoredTriage; error?: string }[],
+  ): Promise<JobOutcome[]>;
 }
 
 /** The analysis as stored (snake_case, flat) by app_private.record_triage. */
@@ -69,21 +74,26 @@ export function toStoredTriage(result: TriageResult, hash: string): StoredTriage
 
 /** Builds the batch processor of the triage stage. */
 export function createTriageProcessor(deps: { store: TriageStore; provider: AiProvider }) {
-  return async (jobs: ClaimedJob[]): Promise<PromiseSettledResult<unknown>[]> => {
+  return async (jobs: ClaimedJob[]): Promise<JobOutcome[]> => {
     const ids = jobs.map((j) => j.ticketId).filter((id): id is string => id !== null);
     const contexts = await deps.store.contexts(ids);
-    return Promise.allSettled(jobs.map(async (job) => {
-      const context = job.ticketId ? contexts.get(job.ticketId) : undefined;
-      if (!context) throw new Error(`ticket ${job.ticketId} not found`);
-      const result = await deps.provider.triage({
-        subject: context.subject,
-        body: context.body,
-        channel: context.channel,
-        customerTier: context.customerTier,
-        history: context.history,
-      });
-      const hash = await contentHash(context.subject, context.body);
-      await deps.store.record(job, toStoredTriage(result, hash));
+    const items = await Promise.all(jobs.map(async (job) => {
+      try {
+        const context = job.ticketId ? contexts.get(job.ticketId) : undefined;
+        if (!context) throw new Error(`ticket ${job.ticketId} not found`);
+        const result = await deps.provider.triage({
+          subject: context.subject,
+          body: context.body,
+          channel: context.channel,
+          customerTier: context.customerTier,
+          history: context.history,
+        });
+        const hash = await contentHash(context.subject, context.body);
+        return { job, result: toStoredTriage(result, hash) };
+      } catch (error) {
+        return { job, error: error instanceof Error ? error.message : String(error) };
+      }
     }));
+    return await deps.store.recordBatch(items);
   };
 }

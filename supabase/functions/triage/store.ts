@@ -1,6 +1,7 @@
 import type { CustomerTier, HistoryItem } from "../_shared/ai/types.ts";
 import type { Sql } from "../_shared/db.ts";
-import type { StoredTriage, TriageContext, TriageStore } from "./handler.ts";
+import { runStageBatch } from "../_shared/job_store.ts";
+import type { TriageContext, TriageStore } from "./handler.ts";
 
 /** The Postgres-backed triage store. */
 export function createSqlTriageStore(sql: Sql): TriageStore {
@@ -35,9 +36,18 @@ export function createSqlTriageStore(sql: Sql): TriageStore {
         history: r.history,
       }]));
     },
-    async record(job, result: StoredTriage) {
-      await sql`select app_private.record_triage(${job.jobId}, ${job.attempt}, ${job.ticketId},
-                  ${sql.json(result as never)})`;
+    recordBatch(items) {
+      return runStageBatch(
+        sql,
+        "triage",
+        items.map(({ job, result, error }) => ({
+          job_id: job.jobId,
+          attempt: job.attempt,
+          ticket_id: job.ticketId,
+          result,
+          error,
+        })),
+      );
     },
   };
 }
