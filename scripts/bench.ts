@@ -5,7 +5,8 @@ import { startStack } from "./lib/stack/stack.ts";
 
 const CLIENTS = 50;
 const INTAKE_SECONDS = Number(Deno.env.get("ISTS_BENCH_INTAKE_SECONDS") ?? 10);
-const PIPELINE_TICKETS = Number(Deno.env.get("ISTS_BENCH_PIPELINE_TICKETS") ?? 2000);
+const PIPELINE_TICKETS = Number(Deno.env.get("ISTS_BENCH_PIPELINE_TICKETS") ?? 3000);
+const STEADY_SECONDS = Number(Deno.env.get("ISTS_BENCH_STEADY_SECONDS") ?? 10);
 
 const SUBJECTS = [
   "Cannot log in",
@@ -53,13 +54,13 @@ const url = `${info.functionsUrl}/functions/v1/intake`;
 const sql = postgres(info.dbUrl, { max: 2, onnotice: () => {} });
 await waitDrained(sql, 120_000);
 
-// 1. Intake: 50 concurrent clients, unique tickets, for INTAKE_SECONDS.
-{
+/** 50 clients posting unique tickets for `seconds`; returns requests, errors, rate, latencies. */
+async function intakeLoad(seconds: number) {
   const run = crypto.randomUUID().slice(0, 8);
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
-  const stopAt = performance.now() + INTAKE_SECONDS * 1000;
+  const stopAt = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(Array.from({ length: CLIENTS }, async () => {
     while (performance.now() < stopAt) {
@@ -75,23 +76,61 @@ await waitDrained(sql, 120_000);
       if (res.status !== 201) errors++;
     }
   }));
-  const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  console.log(`intake_clients: ${CLIENTS}`);
-  console.log(`intake_requests: ${latencies.length}`);
-  console.log(`intake_errors: ${errors}`);
-  console.log(`intake_tickets_per_s: ${((latencies.length - errors) / seconds).toFixed(0)}`);
-  console.log(`intake_p50_ms: ${percentile(latencies, 50).toFixed(1)}`);
-  console.log(`intake_p99_ms: ${percentile(latencies, 99).toFixed(1)}`);
-  await waitDrained(sql, 300_000);
+  const rate = (latencies.length - errors) / ((performance.now() - started) / 1000);
+  return { requests: latencies.length, errors, rate, latencies };
 }
 
-// 2. Pipeline: PIPELINE_TICKETS tickets from intake to routed (triage → route → notify, local AI).
+// 1. Intake alone: the pipeline is paused (no webhooks) while 50 clients post, then drained.
+{
+  await sql`update app_private.settings set value = '' where key = 'functions_base_url'`;
+  let result;
+  try {
+    result = await intakeLoad(INTAKE_SECONDS);
+  } finally {
+    await sql`update app_private.settings set value = ${info.functionsUrl} where key = 'functions_base_url'`;
+  }
+  await sql`select app_private.rering_due_jobs()`;
+  console.log(`intake_clients: ${CLIENTS}`);
+  console.log(`intake_requests: ${result.requests}`);
+  console.log(`intake_errors: ${result.errors}`);
+  console.log(`intake_tickets_per_s: ${result.rate.toFixed(0)}`);
+  console.log(`intake_p50_ms: ${percentile(result.latencies, 50).toFixed(1)}`);
+  console.log(`intake_p99_ms: ${percentile(result.latencies, 99).toFixed(1)}`);
+  const drainStart = performance.now();
+  await waitDrained(sql, 600_000);
+  console.log(
+    `backlog_drain_tickets_per_s: ${
+      (result.requests / ((performance.now() - drainStart) / 1000)).toFixed(0)
+    }`,
+  );
+}
+
+// 2. Intake while the pipeline runs on the same two cores.
+{
+  const result = await intakeLoad(INTAKE_SECONDS);
+  console.log(`intake_with_pipeline_tickets_per_s: ${result.rate.toFixed(0)}`);
+  console.log(`intake_with_pipeline_p99_ms: ${percentile(result.latencies, 99).toFixed(1)}`);
+  await waitDrained(sql, 600_000);
+}
+
+/** Routing latency and rate of the tickets of one run (by the reference in their body). */
+async function routedStats(run: string, since: Date) {
+  const [stats] = await sql`
+    select count(*)::int as n,
+           count(*) filter (where status in ('assigned', 'queued', 'resolved'))::int as routed,
+           percentile_cont(0.5) within group (order by extract(epoch from coalesce(routed_at, resolved_at) - created_at) * 1000) as p50,
+           percentile_cont(0.99) within group (order by extract(epoch from coalesce(routed_at, resolved_at) - created_at) * 1000) as p99
+    from public.tickets where created_at >= ${since} and body like ${"%(ref " + run + "-%"}`;
+  return stats;
+}
+
+// 3. Pipeline throughput: a burst of PIPELINE_TICKETS, intake to routed (local AI).
 {
   const run = crypto.randomUUID().slice(0, 8);
   let next = 0;
   const started = performance.now();
-  const startedAt = new Date();
+  const startedAt = new Date(Date.now() - 1000);
   await Promise.all(Array.from({ length: CLIENTS }, async () => {
     while (next < PIPELINE_TICKETS) {
       const i = next++;
@@ -105,15 +144,35 @@ await waitDrained(sql, 120_000);
   }));
   await waitDrained(sql, 600_000);
   const seconds = (performance.now() - started) / 1000;
-  const [stats] = await sql`
-    select count(*)::int as n,
-           count(*) filter (where status in ('assigned', 'queued', 'resolved'))::int as routed,
-           percentile_cont(0.5) within group (order by extract(epoch from coalesce(routed_at, resolved_at) - created_at) * 1000) as p50,
-           percentile_cont(0.99) within group (order by extract(epoch from coalesce(routed_at, resolved_at) - created_at) * 1000) as p99
-    from public.tickets where created_at >= ${startedAt} and body like ${"%(ref " + run + "-%"}`;
+  const stats = await routedStats(run, startedAt);
   console.log(`pipeline_tickets: ${stats.n}`);
   console.log(`pipeline_routed: ${stats.routed}`);
   console.log(`pipeline_tickets_per_s: ${(stats.routed / seconds).toFixed(0)}`);
+  console.log(`pipeline_burst_p50_ms: ${Number(stats.p50).toFixed(0)}`);
+}
+
+// 4. Pipeline latency at a steady 100 tickets/s (below capacity): intake to routed.
+{
+  const run = crypto.randomUUID().slice(0, 8);
+  const startedAt = new Date(Date.now() - 1000);
+  const total = 100 * STEADY_SECONDS;
+  const sends: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * 10;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    sends.push(
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: message(run, i),
+      }).then((res) => res.body?.cancel()),
+    );
+  }
+  await Promise.all(sends);
+  await waitDrained(sql, 600_000);
+  const stats = await routedStats(run, startedAt);
   console.log(`pipeline_p50_ms: ${Number(stats.p50).toFixed(0)}`);
   console.log(`pipeline_p99_ms: ${Number(stats.p99).toFixed(0)}`);
 }
