@@ -114,6 +114,18 @@ try {
   Deno.env.set("SLACK_API_URL", fakeSlack.url);
   const info = await resetStack();
 
+  await check("supabase db lint (plpgsql_check)", join(BIN, "supabase"), [
+    "db",
+    "lint",
+    "--db-url",
+    info.dbUrl,
+    "--schema",
+    "public,app_private",
+    "--level",
+    "warning",
+    "--fail-on",
+    "warning",
+  ]);
   await pgTap();
   await denoTests("integration tests", ["tests/integration"], {
     ISTS_TEST_DB_URL: info.dbUrl,

@@ -34,7 +34,8 @@ declare
   v_value text;
 begin
   if to_regclass('vault.decrypted_secrets') is not null then
-    execute 'select decrypted_secret from vault.decrypted_secrets where name = $1'
+    -- Dynamic: the vault schema exists on Supabase, not on every Postgres.
+    execute format('select decrypted_secret from %I.decrypted_secrets where name = $1', 'vault')
       into v_value using 'ists_' || p_key;
     if v_value is not null then
       return v_value;

@@ -134,7 +134,7 @@ declare
   v_ticket public.tickets;
   v_tier text;
   v_analysis public.ai_analysis;
-  v_reasons text[] := '{}';
+  v_reasons text[] := '{}'::text[];
   v_recent integer;
   v_auto boolean;
   v_template public.response_templates;
