@@ -1,5 +1,5 @@
 /**
- * Evaluates the built-in local triage provider on the public datasets in /work/shared/datasets
+ * Evaluates the built-in local triage provider on the public datasets in ../shared/datasets
  * (override with env ISTS_DATASETS). The datasets are used for evaluation only: nothing here is
  * trained on them. Prints one `name: value` line per figure.
  *
@@ -8,51 +8,13 @@
 import { createLocalProvider } from "../supabase/functions/_shared/ai/local_provider.ts";
 import type { TriageInput, TriageResult } from "../supabase/functions/_shared/ai/types.ts";
 import { SUB_CATEGORIES, type SubCategory } from "../supabase/functions/_shared/ai/types.ts";
+import { DATASETS_DIR, parseCsv, type Row } from "./lib/datasets.ts";
 
-const ROOT = Deno.env.get("ISTS_DATASETS") ?? "/work/shared/datasets";
+const ROOT = DATASETS_DIR;
 const SHOW_CONFUSION = Deno.args.includes("--confusion");
 const SHOW_ERRORS = Deno.args.includes("--errors");
 
-type Row = Record<string, string>;
 type LabelMapping = Record<string, Record<string, unknown>>;
-
-/** Minimal RFC 4180 CSV parser (quoted fields, embedded newlines, BOM). */
-export function parseCsv(text: string): Row[] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let inQuotes = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else field += c;
-    } else if (c === '"') inQuotes = true;
-    else if (c === ",") {
-      record.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      record.push(field);
-      field = "";
-      records.push(record);
-      record = [];
-    } else field += c;
-  }
-  if (field !== "" || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  const header = records.shift() ?? [];
-  return records
-    .filter((r) => r.length > 1 || (r.length === 1 && r[0] !== ""))
-    .map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
-}
 
 async function exists(path: string): Promise<boolean> {
   try {
