@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { HttpError, json, readJson, safeEqual, withErrors } from "../_shared/http.ts";
+import {
+  HttpError,
+  json,
+  readJson,
+  safeEqual,
+  withErrors,
+} from "../_shared/http.ts";
 import type { Log } from "../_shared/log.ts";
 import {
   collapseWhitespace,
@@ -14,17 +20,29 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Body accepted by `POST /functions/v1/intake`. */
 export const IntakeBody = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" }))
+  email: z.string().trim().toLowerCase().pipe(
+    z.email({ message: "must be an email address" }),
+  )
     .refine((e) => e.length <= 255, "must be at most 255 characters"),
   name: z.string().trim().max(255).optional().nullable(),
   subject: z.string().max(998).optional().nullable(),
-  body: z.string().refine((b) => b.trim().length > 0, "must not be empty").refine(
+  body: z.string().refine(
+    (b) => stripControls(b).trim().length > 0,
+    "must not be empty",
+  ).refine(
     (b) => b.length <= 100_000,
     "must be at most 100000 characters",
   ),
   channel: z.enum(["email", "slack", "api", "web"]).default("api"),
   metadata: z.record(z.string(), z.unknown()).optional()
-    .refine((m) => m === undefined || JSON.stringify(m).length <= 16_384, "must be at most 16 KB"),
+    .refine(
+      (m) => m === undefined || JSON.stringify(m).length <= 16_384,
+      "must be at most 16 KB",
+    )
+    .refine(
+      (m) => m === undefined || !JSON.stringify(m).includes("\\u0000"),
+      "must not contain NUL characters",
+    ),
 }).strict();
 export type IntakeBody = z.infer<typeof IntakeBody>;
 
@@ -65,19 +83,28 @@ export function normaliseIntake(body: IntakeBody): NormalisedMessage {
 
 function requireApiKey(req: Request, keys: string[]): void {
   if (keys.length === 0) return;
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+  const bearer = /^Bearer\s+(\S+)$/i.exec(
+    req.headers.get("authorization") ?? "",
+  )?.[1];
   const given = req.headers.get("x-api-key") ?? bearer;
-  if (!given) throw new HttpError(401, "Cannot authorize: send an API key in x-api-key");
+  if (!given) {
+    throw new HttpError(401, "Cannot authorize: send an API key in x-api-key");
+  }
   if (!keys.some((key) => safeEqual(key, given))) {
     throw new HttpError(401, "Cannot authorize: unknown API key");
   }
 }
 
 /** Builds the intake handler: validate, normalise, deduplicate, store. */
-export function createIntakeHandler(deps: IntakeDeps): (req: Request) => Promise<Response> {
+export function createIntakeHandler(
+  deps: IntakeDeps,
+): (req: Request) => Promise<Response> {
   return withErrors(async (req) => {
     if (req.method !== "POST") {
-      throw new HttpError(405, `Cannot handle method "${req.method}": use POST`);
+      throw new HttpError(
+        405,
+        `Cannot handle method "${req.method}": use POST`,
+      );
     }
     requireApiKey(req, deps.apiKeys);
     const raw = await readJson(req, MAX_BODY_BYTES);
