@@ -12,6 +12,7 @@ import {
   idempotencyKey,
   normaliseBody,
   type NormalisedMessage,
+  stripControls,
   subjectFromBody,
 } from "../_shared/normalise.ts";
 
