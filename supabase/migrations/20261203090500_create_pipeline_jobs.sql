@@ -74,7 +74,31 @@ begin
 end;
 $$;
 
--- Rings each stage that received due jobs in the inserting statement.
+-- Ring coalescing: while a stage function is draining its queue, new jobs need no webhook,
+-- since the running drain claims them. A drain marks its stage active; inserting a job takes
+-- a shared lock on the stage and rings only when no drain is active. A drain that runs dry
+-- clears the mark under the exclusive lock, which waits until every transaction that saw
+-- the mark has committed, then claims once more: so no job is ever left without a ring.
+create table app_private.stage_drains (
+  stage text primary key check (stage in ('triage', 'route', 'notify')),
+  active_until timestamptz
+);
+comment on table app_private.stage_drains is 'Stages with a drain in progress (until active_until); see jobs_ring_after_insert().';
+alter table app_private.stage_drains enable row level security;
+grant all on app_private.stage_drains to service_role;
+insert into app_private.stage_drains (stage) values ('triage'), ('route'), ('notify');
+
+-- The advisory lock key of a stage's drain mark.
+create function app_private.stage_drain_key(p_stage text)
+returns bigint
+language sql
+immutable
+set search_path = ''
+as $$
+  select hashtextextended('ists-drain:' || p_stage, 0)
+$$;
+
+-- Rings each stage that received due jobs in the inserting statement, unless it is draining.
 create function app_private.jobs_ring_after_insert()
 returns trigger
 language plpgsql
@@ -86,21 +110,64 @@ begin
   for v_stage in
     select distinct n.stage from new_jobs n where n.status = 'queued' and n.run_after <= now()
   loop
-    perform app_private.ring_stage(v_stage);
+    perform pg_advisory_xact_lock_shared(app_private.stage_drain_key(v_stage));
+    if not exists (select 1 from app_private.stage_drains d
+                   where d.stage = v_stage and d.active_until > now()) then
+      perform app_private.ring_stage(v_stage);
+    end if;
   end loop;
   return null;
 end;
 $$;
+
+-- Marks a stage as draining for the next 30 s (refreshed by the drain while it works).
+create function app_private.mark_drain_active(p_stage text)
+returns void
+language sql
+set search_path = ''
+as $$
+  update app_private.stage_drains
+  set active_until = now() + interval '30 seconds'
+  where stage = p_stage and (active_until is null or active_until < now() + interval '20 seconds')
+$$;
+
+-- Clears a stage's drain mark once every transaction that saw it has committed.
+create function app_private.finish_drain(p_stage text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform set_config('lock_timeout', '5s', true);
+  perform pg_advisory_xact_lock(app_private.stage_drain_key(p_stage));
+  update app_private.stage_drains set active_until = null where stage = p_stage;
+end;
+$$;
+
 create trigger jobs_ring after insert on app_private.jobs
   referencing new table as new_jobs
   for each statement execute function app_private.jobs_ring_after_insert();
 
--- Claims up to p_limit due jobs of a stage for p_lock_seconds (visibility timeout).
-create function app_private.claim_jobs(p_stage text, p_limit integer, p_lock_seconds integer default 60)
-returns table (job_id bigint, ticket_id uuid, payload jsonb, attempt integer)
+-- Lets the rest of the transaction commit without waiting for the WAL flush. Only for
+-- work that a crash may safely redo: the job's claim and its result commit together.
+create function app_private.use_async_commit()
+returns void
 language sql
 set search_path = ''
 as $$
+  select set_config('synchronous_commit', 'off', true);
+  select null::void
+$$;
+
+-- Claims up to p_limit due jobs of a stage for p_lock_seconds (visibility timeout).
+create function app_private.claim_jobs(p_stage text, p_limit integer, p_lock_seconds integer default 60)
+returns table (job_id bigint, ticket_id uuid, payload jsonb, attempt integer)
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform app_private.use_async_commit();
+  return query
   with due as (
     select j.id from app_private.jobs j
     where j.stage = p_stage and j.status = 'queued' and j.run_after <= now()
@@ -113,7 +180,8 @@ as $$
       locked_until = now() + make_interval(secs => p_lock_seconds), updated_at = now()
   from due
   where j.id = due.id
-  returning j.id, j.ticket_id, j.payload, j.attempts
+  returning j.id, j.ticket_id, j.payload, j.attempts;
+end;
 $$;
 
 -- Marks a claimed job done. False when the claim is stale (expired and re-claimed, or

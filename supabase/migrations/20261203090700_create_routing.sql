@@ -49,7 +49,7 @@ returns void
 language sql
 set search_path = ''
 as $$
-  select pg_advisory_xact_lock(hashtextextended('ists-assignment', 0)) where p_team_id is not null or true
+  select pg_advisory_xact_lock(hashtextextended('ists-assignment', 0))
 $$;
 
 -- Assigns a ticket to an agent and queues the Slack notification.
