@@ -20,7 +20,7 @@ export function collapseWhitespace(text: string): string {
   return stripControls(text).replace(/\s+/g, " ").trim();
 }
 
-/** Normalises body text: NFC, LF line endings, no trailing spaces, at most two blank lines. */
+/** Normalises body text: NFC, LF line endings, no trailing spaces, at most one blank line in a row. */
 export function normaliseBody(text: string): string {
   return stripControls(text.normalize("NFC")).replace(/\r\n?/g, "\n").replace(
     /[ \t]+$/gm,
@@ -31,10 +31,10 @@ export function normaliseBody(text: string): string {
 
 /** A subject for messages that have none: the body's first words. */
 export function subjectFromBody(body: string): string {
-  const first = collapseWhitespace(body).slice(0, 80);
-  return first.length < collapseWhitespace(body).length
-    ? `${first.replace(/\s\S*$/, "")}…`
-    : first;
+  const text = collapseWhitespace(body);
+  if (text.length <= 80) return text;
+  const first = text.slice(0, 80);
+  return `${text[80] === " " ? first : first.replace(/\s\S*$/, "")}…`;
 }
 
 /** SHA-256 hex of the normalised sender, subject and body: the deduplication key. */

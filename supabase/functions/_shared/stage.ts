@@ -101,9 +101,10 @@ export function createStageRunner(options: StageOptions): () => Promise<DrainRes
           await options.store.finishDrain(options.stage);
           marked = false;
           jobs = await options.store.claim(options.stage, batchSize, lockSeconds);
-          if (jobs.length === 0) break;
+          if (jobs.length === 0 && !rungWhileBusy) break;
           await options.store.markActive(options.stage);
           marked = true;
+          if (jobs.length === 0) continue;
         }
         const outcomes = await options.processBatch(jobs);
         for (let i = 0; i < jobs.length; i++) {

@@ -1,11 +1,5 @@
 import { z } from "zod";
-import {
-  HttpError,
-  json,
-  readJson,
-  safeEqual,
-  withErrors,
-} from "../_shared/http.ts";
+import { HttpError, json, readJson, safeEqual, withErrors } from "../_shared/http.ts";
 import type { Log } from "../_shared/log.ts";
 import {
   collapseWhitespace,
@@ -18,6 +12,16 @@ import {
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** True when a string anywhere in the value (keys included) holds a NUL character. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v));
+  }
+  return false;
+}
 
 /** Body accepted by `POST /functions/v1/intake`. */
 export const IntakeBody = z.object({
@@ -37,13 +41,10 @@ export const IntakeBody = z.object({
   channel: z.enum(["email", "slack", "api", "web"]).default("api"),
   metadata: z.record(z.string(), z.unknown()).optional()
     .refine(
-      (m) => m === undefined || JSON.stringify(m).length <= 16_384,
+      (m) => m === undefined || new TextEncoder().encode(JSON.stringify(m)).length <= 16_384,
       "must be at most 16 KB",
     )
-    .refine(
-      (m) => m === undefined || !JSON.stringify(m).includes("\\u0000"),
-      "must not contain NUL characters",
-    ),
+    .refine((m) => m === undefined || !containsNul(m), "must not contain NUL characters"),
 }).strict();
 export type IntakeBody = z.infer<typeof IntakeBody>;
 
@@ -111,10 +112,14 @@ export function createIntakeHandler(
     const raw = await readJson(req, MAX_BODY_BYTES);
     const parsed = IntakeBody.safeParse(raw);
     if (!parsed.success) {
-      const details = parsed.error.issues.map((i) => ({
-        field: i.path.join(".") || "(body)",
-        problem: i.message,
-      }));
+      const details = parsed.error.issues.flatMap((i) =>
+        i.code === "unrecognized_keys"
+          ? i.keys.map((key) => ({
+            field: [...i.path, key].join("."),
+            problem: "is not a known field",
+          }))
+          : [{ field: i.path.join(".") || "(body)", problem: i.message }]
+      );
       const summary = details.map((d) => `${d.field} ${d.problem}`).join("; ");
       throw new HttpError(422, `Cannot accept ticket: ${summary}`, details);
     }

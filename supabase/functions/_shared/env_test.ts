@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { EnvError, loadEnv, pipelineTokens } from "./env.ts";
+
+const DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
+
+const FULL = {
+  SUPABASE_DB_URL: DB_URL,
+  SUPABASE_URL: "http://127.0.0.1:54321",
+  SUPABASE_SERVICE_ROLE_KEY: "service-role-key",
+  ISTS_PIPELINE_TOKEN: "pipeline-token",
+  OPENAI_API_KEY: "sk-test-12345678",
+  OPENAI_BASE_URL: "https://api.openai.com/v1",
+  SLACK_BOT_TOKEN: "xoxb-1234-abcd",
+  SLACK_API_URL: "https://slack.com/api/",
+  ISTS_ORG_NAME: "Acme Support",
+  ISTS_TIME_ZONE: "Europe/Berlin",
+  ISTS_INTAKE_API_KEYS: "key-one,key-two",
+  ISTS_DB_POOL_MAX: "10",
+};
+
+function problemsOf(source: Record<string, string | undefined>): string[] {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    assert.ok(error instanceof EnvError, `expected EnvError, got ${error}`);
+    return error.problems;
+  }
+  assert.fail("expected loadEnv() to throw");
+}
+
+Deno.test("loadEnv() accepts a full valid configuration", () => {
+  const env = loadEnv(FULL);
+  assert.deepEqual(env, { ...FULL, ISTS_DB_POOL_MAX: 10 });
+});
+
+Deno.test("loadEnv() accepts only a database URL", () => {
+  assert.deepEqual(loadEnv({ SUPABASE_DB_URL: "postgres://u@h/db" }), {
+    SUPABASE_DB_URL: "postgres://u@h/db",
+  });
+});
+
+Deno.test("loadEnv() ignores keys it does not know", () => {
+  const env = loadEnv({ SUPABASE_DB_URL: DB_URL, PATH: "/usr/bin", HOME: "/root" });
+  assert.deepEqual(Object.keys(env), ["SUPABASE_DB_URL"]);
+});
+
+Deno.test("loadEnv() reports a missing SUPABASE_DB_URL", () => {
+  assert.deepEqual(problemsOf({}), ["missing env SUPABASE_DB_URL"]);
+});
+
+Deno.test("loadEnv() reports a database URL that is not postgres://", () => {
+  assert.deepEqual(problemsOf({ SUPABASE_DB_URL: "mysql://u@h/db" }), [
+    "env SUPABASE_DB_URL must be a postgres:// connection URL",
+  ]);
+});
+
+Deno.test("loadEnv() treats empty and blank strings as unset", () => {
+  const env = loadEnv({
+    SUPABASE_DB_URL: DB_URL,
+    SLACK_BOT_TOKEN: "",
+    SLACK_API_URL: "   ",
+    ISTS_TIME_ZONE: "",
+    ISTS_DB_POOL_MAX: "",
+  });
+  assert.deepEqual(env, { SUPABASE_DB_URL: DB_URL });
+  assert.deepEqual(problemsOf({ SUPABASE_DB_URL: " " }), ["missing env SUPABASE_DB_URL"]);
+});
+
+Deno.test("loadEnv() names every missing or malformed value in one EnvError", () => {
+  let caught: unknown;
+  try {
+    loadEnv({
+      SLACK_BOT_TOKEN: "abc-123",
+      SLACK_API_URL: "http://127.0.0.1:9999/api",
+      ISTS_TIME_ZONE: "Mars/Olympus_Mons",
+      ISTS_DB_POOL_MAX: "0",
+    });
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof EnvError);
+  assert.equal(caught.name, "EnvError");
+  assert.deepEqual(caught.problems.slice(0, 4), [
+    "missing env SUPABASE_DB_URL",
+    "env SLACK_BOT_TOKEN must start with xoxb- or xoxp-",
+    "env SLACK_API_URL must end with /",
+    "env ISTS_TIME_ZONE must be an IANA time zone such as Europe/Berlin",
+  ]);
+  assert.equal(caught.problems.length, 5);
+  assert.match(caught.problems[4], /^env ISTS_DB_POOL_MAX /);
+  assert.equal(caught.message, `Cannot start: ${caught.problems.join("; ")}`);
+});
+
+Deno.test("loadEnv() accepts xoxp- Slack tokens", () => {
+  assert.equal(
+    loadEnv({ SUPABASE_DB_URL: DB_URL, SLACK_BOT_TOKEN: "xoxp-1-2" }).SLACK_BOT_TOKEN,
+    "xoxp-1-2",
+  );
+});
+
+Deno.test("loadEnv() rejects a Slack API URL that is not http(s)", () => {
+  const problems = problemsOf({ SUPABASE_DB_URL: DB_URL, SLACK_API_URL: "ftp://slack.com/api/" });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /^env SLACK_API_URL /);
+});
+
+Deno.test("loadEnv() rejects a pool max outside 1..100 or not an integer", () => {
+  for (const value of ["0", "101", "-1", "2.5", "many"]) {
+    const problems = problemsOf({ SUPABASE_DB_URL: DB_URL, ISTS_DB_POOL_MAX: value });
+    assert.equal(problems.length, 1, value);
+    assert.match(problems[0], /^env ISTS_DB_POOL_MAX /, value);
+  }
+});
+
+Deno.test("loadEnv() accepts the pool max bounds 1 and 100", () => {
+  assert.equal(loadEnv({ SUPABASE_DB_URL: DB_URL, ISTS_DB_POOL_MAX: "1" }).ISTS_DB_POOL_MAX, 1);
+  assert.equal(loadEnv({ SUPABASE_DB_URL: DB_URL, ISTS_DB_POOL_MAX: "100" }).ISTS_DB_POOL_MAX, 100);
+});
+
+Deno.test("loadEnv() rejects an OpenAI key with spaces or fewer than 8 characters", () => {
+  for (const value of ["sk-1234 5678", "sk-1"]) {
+    assert.deepEqual(problemsOf({ SUPABASE_DB_URL: DB_URL, OPENAI_API_KEY: value }), [
+      "env OPENAI_API_KEY must be an API key without spaces",
+    ]);
+  }
+});
+
+Deno.test("pipelineTokens() returns the service-role key and the pipeline token", () => {
+  assert.deepEqual(pipelineTokens(loadEnv(FULL)), ["service-role-key", "pipeline-token"]);
+});
+
+Deno.test("pipelineTokens() leaves out tokens that are not set", () => {
+  assert.deepEqual(pipelineTokens({ SUPABASE_DB_URL: DB_URL }), []);
+  assert.deepEqual(
+    pipelineTokens({ SUPABASE_DB_URL: DB_URL, ISTS_PIPELINE_TOKEN: "only-this" }),
+    ["only-this"],
+  );
+  assert.deepEqual(
+    pipelineTokens(loadEnv({ SUPABASE_DB_URL: DB_URL, SUPABASE_SERVICE_ROLE_KEY: "" })),
+    [],
+  );
+});
