@@ -74,8 +74,15 @@ export interface TriageResult {
   model: string;
   /** Short human-readable notes (keywords found, signals used) kept for transparency. */
   signals: string[];
+  /** Probability that the message is spam, 0..1, and the verdict at the provider's threshold. */
+  spam?: { score: number; isSpam: boolean };
+  /** Set when the message is not English: the English text the analysis used. */
+  translation?: { language: string; subject: string; body: string };
+  /** Set when another provider's answer replaced this one's (e.g. OpenAI failed → local). */
+  fallback?: { from: string; reason: string };
   promptTokens?: number;
   completionTokens?: number;
+  /** US dollars for all calls this analysis made. */
   totalCost?: number;
 }
 
