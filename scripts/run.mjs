@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point of every npm script: installs the pinned npm packages (deno, supabase CLI and
 // the libraries) when they are missing, then runs scripts/<name>.ts with Deno.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +20,7 @@ if (!existsSync(deno) || !existsSync(supabase) || !existsSync(join(root, "node_m
   if (install.status !== 0) process.exit(install.status ?? 1);
 }
 
-const result = spawnSync(deno, [
+const child = spawn(deno, [
   "run",
   "-A",
   "--no-prompt",
@@ -35,4 +35,8 @@ const result = spawnSync(deno, [
     PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
   },
 });
-process.exit(result.status ?? 1);
+// Signals sent to this process (kill -INT/-TERM) reach the script, which stops cleanly.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + 15 : 1)));

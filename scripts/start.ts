@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { mapLimit, type NumberedMessage, parseMessages } from "./lib/messages.ts";
 import { ROOT } from "./lib/paths.ts";
 import { type TicketOutcome, waitForPipeline } from "./lib/pipeline_report.ts";
-import { startStack, stopStack } from "./lib/stack/stack.ts";
+import { startStack, stopStack, userConfig } from "./lib/stack/stack.ts";
 
 interface Options {
   once: boolean;
@@ -92,11 +92,15 @@ async function main() {
   console.log(`\nIngesting ${messages.length} messages from ${options.input}`);
   for (const p of problems) console.log(`  skipped ${p}`);
   let sent = 0;
+  // Intake may require an API key (ISTS_INTAKE_API_KEYS): use the first configured one.
+  const apiKey = (await userConfig()).ISTS_INTAKE_API_KEYS?.split(",")[0]?.trim();
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (apiKey) headers["x-api-key"] = apiKey;
   const results = await mapLimit(messages, 8, async ({ line, message }: NumberedMessage) => {
     const { expect: _expect, ...body } = message;
     const res = await fetch(`${info.functionsUrl}/functions/v1/intake`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers,
       body: JSON.stringify({ ...body, channel: body.channel ?? "api" }),
     });
     const payload = await res.json().catch(() => ({}));
@@ -122,10 +126,12 @@ async function main() {
   const accepted = results.filter((r) => r.error === undefined);
   const created = [...new Set(accepted.filter((r) => !r.duplicate).map((r) => r.ticketId))];
   const duplicates = accepted.filter((r) => r.duplicate).length;
+  // Duplicates are shown too: they are the tickets an earlier message (or run) created.
+  const shown = [...new Set(accepted.map((r) => r.ticketId))];
 
   console.log("\nWaiting for the pipeline (triage → route → notify)");
   const started = Date.now();
-  const outcomes = await waitForPipeline(sql, created, {
+  const outcomes = await waitForPipeline(sql, shown, {
     timeoutMs: 180_000,
     onProgress: (done, total) => progress("pipeline", done, total),
   });
@@ -142,7 +148,9 @@ async function main() {
   }
   const expected = new Map<string, NumberedMessage["message"]["expect"]>();
   results.forEach((r, i) => {
-    if (r.error === undefined && !r.duplicate) expected.set(r.ticketId, messages[i].message.expect);
+    if (r.error === undefined && !expected.has(r.ticketId)) {
+      expected.set(r.ticketId, messages[i].message.expect);
+    }
   });
   const labelled = outcomes.filter((t) => expected.get(t.id)?.category);
   const correct = labelled.filter((t) => expected.get(t.id)?.category === t.category).length;
@@ -151,9 +159,11 @@ async function main() {
 
   console.log("\nSummary");
   console.log(
-    `  messages:       ${messages.length} accepted, ${problems.length} skipped (bad lines), ${rejected.length} rejected`,
+    `  messages:       ${accepted.length} accepted, ${problems.length} skipped (bad lines), ${rejected.length} rejected`,
   );
-  console.log(`  tickets:        ${created.length} created, ${duplicates} duplicates merged`);
+  console.log(
+    `  tickets:        ${shown.length} (${created.length} new; ${duplicates} messages were duplicates of earlier tickets)`,
+  );
   console.log(`  auto-resolved:  ${count((t) => t.is_auto_resolved)}`);
   console.log(`  assigned:       ${count((t) => t.status === "assigned")}`);
   console.log(
@@ -191,7 +201,12 @@ async function main() {
   const unfinished = outcomes.some((t) =>
     !t.dead && !["assigned", "queued", "resolved", "closed", "in_progress"].includes(t.status)
   );
-  if (options.once) Deno.exit(unfinished ? 1 : 0);
+  // Rejections by the server itself (auth, outage) mean the run did not do its job.
+  const serverTrouble = rejected.some((r) => /^(401|403|5\d\d) /.test(r.error ?? ""));
+  if (options.once) {
+    console.log("\nThe stack keeps running; stop it with: npm run stack -- stop");
+    Deno.exit(unfinished || serverTrouble ? 1 : 0);
+  }
 
   console.log("\nPress Ctrl-C to stop the stack.");
   const stop = async () => {

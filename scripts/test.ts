@@ -112,6 +112,7 @@ try {
   const fakeSlack = await startFakeSlack({ port: FAKE_SLACK_PORT });
   Deno.env.set("SLACK_BOT_TOKEN", "xoxb-ists-integration-test");
   Deno.env.set("SLACK_API_URL", fakeSlack.url);
+  Deno.env.set("ISTS_CORS_ORIGINS", "https://forms.example.com");
   const info = await resetStack();
 
   await check("supabase db lint (plpgsql_check)", join(BIN, "supabase"), [

@@ -151,6 +151,28 @@ export function startPgNetWorker(dbUrl: string, log: (msg: string) => void): () 
 
 if (import.meta.main) {
   const env = loadEnv();
+  // A dropped database connection can surface as an uncaught error inside the driver; the
+  // server must survive it (the pool reconnects) rather than take every function down.
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    console.error(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        msg: "unhandled rejection",
+        error: String(event.reason),
+      }),
+    );
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    console.error(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        msg: "uncaught error",
+        error: String(event.error ?? event.message),
+      }),
+    );
+  });
   const handlers = await loadFunctions(env);
   const log = (msg: string) => console.log(JSON.stringify({ time: new Date().toISOString(), msg }));
   const server = Deno.serve({

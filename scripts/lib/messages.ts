@@ -26,7 +26,7 @@ export interface NumberedMessage {
 export function parseMessages(text: string): { messages: NumberedMessage[]; problems: string[] } {
   const messages: NumberedMessage[] = [];
   const problems: string[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
+  text.replace(/^\uFEFF/, "").split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === "") return;
     let value: unknown;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { post, uniqueEmail, withSql } from "./helpers.ts";
+import { env, post, uniqueEmail, withSql } from "./helpers.ts";
 
 Deno.test("intake creates a ticket and answers 201 with its id and number", async () => {
   const email = uniqueEmail("jane");
@@ -86,4 +86,77 @@ Deno.test("intake rejects bad input with a clear 4xx and writes nothing", async 
     await get.body?.cancel();
     assert.equal(await count(), before);
   });
+});
+
+Deno.test("intake stores text with NUL characters and lone surrogates safely", async () => {
+  const email = uniqueEmail("nul");
+  const res = await post("intake", {
+    email,
+    name: "Nul\u0000 Person",
+    subject: "Broken \ud800 subject",
+    body: "The export has a \u0000 byte in it.",
+    metadata: { "k\u0000ey": "v\u0000al", s: "\udfff" },
+  });
+  assert.equal(res.status, 201);
+  await withSql(async (sql) => {
+    const [t] = await sql`select sender_name, subject, body, raw_metadata from tickets
+      where id = ${String(res.body.ticket_id)}`;
+    assert.equal(t.sender_name, "Nul Person");
+    assert.equal(t.subject, "Broken \ufffd subject");
+    assert.equal(t.body, "The export has a  byte in it.");
+    assert.deepEqual(t.raw_metadata, { key: "val", s: "\ufffd" });
+  });
+});
+
+Deno.test("intake rejects deeply nested metadata and bodies of invisible characters", async () => {
+  let nested: unknown = "x";
+  for (let i = 0; i < 40; i++) nested = [nested];
+  const deep = await post("intake", { email: uniqueEmail(), body: "hi", metadata: { a: nested } });
+  assert.equal(deep.status, 422);
+  assert.match(String(deep.body.error), /nested deeper/);
+  const invisible = await post("intake", { email: uniqueEmail(), body: "\u200b\u200b\u0001" });
+  assert.equal(invisible.status, 422);
+  assert.match(String(invisible.body.error), /visible text/);
+});
+
+Deno.test("intake stops reading a chunked body as soon as it is too large", async () => {
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent > 50 * 1024 * 1024) return controller.close();
+      sent += 64 * 1024;
+      controller.enqueue(new Uint8Array(64 * 1024).fill(97));
+    },
+  });
+  const res = await fetch(`${env.functionsUrl}/functions/v1/intake`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: stream,
+  });
+  assert.equal(res.status, 413);
+  await res.body?.cancel();
+  assert.ok(sent < 50 * 1024 * 1024, `the server read ${sent} bytes`);
+});
+
+Deno.test("intake answers a CORS preflight only for configured origins", async () => {
+  const preflight = (origin: string) =>
+    fetch(`${env.functionsUrl}/functions/v1/intake`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST" },
+    });
+  const allowed = await preflight("https://forms.example.com");
+  assert.equal(allowed.status, 204);
+  assert.equal(allowed.headers.get("access-control-allow-origin"), "https://forms.example.com");
+  const other = await preflight("https://evil.example.net");
+  assert.equal(other.headers.get("access-control-allow-origin"), null);
+  await allowed.body?.cancel();
+  await other.body?.cancel();
+  const res = await fetch(`${env.functionsUrl}/functions/v1/intake`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: "https://forms.example.com" },
+    body: JSON.stringify({ email: uniqueEmail("cors"), body: "Form question" }),
+  });
+  assert.equal(res.status, 201);
+  assert.equal(res.headers.get("access-control-allow-origin"), "https://forms.example.com");
+  await res.body?.cancel();
 });

@@ -190,3 +190,21 @@ Deno.test("a rate-limited Slack post is retried and the message still arrives", 
     assert.equal(n.status, "sent");
   });
 });
+
+Deno.test("pg_cron runs the every-minute sweep in the local stack", async () => {
+  await withSql(async (sql) => {
+    const deadline = Date.now() + 75_000;
+    let runs: { status: string; return_message: string }[] = [];
+    while (Date.now() < deadline) {
+      runs = await sql`select d.status, d.return_message from cron.job_run_details d
+        join cron.job j on j.jobid = d.jobid where j.jobname = 'ists-rering-due-jobs'
+        order by d.start_time desc limit 3`;
+      if (runs.some((r) => r.status === "succeeded")) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(
+      runs.some((r) => r.status === "succeeded"),
+      `no successful run: ${JSON.stringify(runs)}`,
+    );
+  });
+});

@@ -73,7 +73,16 @@ export async function initCluster(): Promise<void> {
   ]);
   await mustRun(cmd, args);
   await Deno.remove(pwfile);
-  const conf = [
+  await Deno.writeTextFile(join(PG_DATA, "postgresql.conf"), "include = 'ists.conf'\n", {
+    append: true,
+  });
+  await writeClusterConfig();
+  if (isRoot()) await mustRun("chown", ["-R", "postgres:postgres", PG_DIR]);
+}
+
+/** The settings this stack gives Postgres (written to ists.conf, included by postgresql.conf). */
+export function clusterConfig(): string {
+  return [
     "# Written by scripts/stack.ts",
     "listen_addresses = '127.0.0.1'",
     `port = ${DB_PORT}`,
@@ -81,6 +90,9 @@ export async function initCluster(): Promise<void> {
     "shared_preload_libraries = 'pg_cron,pg_stat_statements'",
     "pg_stat_statements.track = all",
     "cron.database_name = 'postgres'",
+    // pg_cron runs its jobs in background workers: no TCP login, so no password needed.
+    "cron.use_background_workers = on",
+    "max_worker_processes = 16",
     "max_connections = 200",
     "shared_buffers = '256MB'",
     "work_mem = '8MB'",
@@ -91,11 +103,17 @@ export async function initCluster(): Promise<void> {
     "timezone = 'UTC'",
     "",
   ].join("\n");
-  await Deno.writeTextFile(join(PG_DATA, "ists.conf"), conf);
-  await Deno.writeTextFile(join(PG_DATA, "postgresql.conf"), "include = 'ists.conf'\n", {
-    append: true,
-  });
-  if (isRoot()) await mustRun("chown", ["-R", "postgres:postgres", PG_DIR]);
+}
+
+/** Writes ists.conf; true when it changed (a running Postgres then needs a restart). */
+export async function writeClusterConfig(): Promise<boolean> {
+  const path = join(PG_DATA, "ists.conf");
+  const wanted = clusterConfig();
+  const current = existsSync(path) ? await Deno.readTextFile(path) : "";
+  if (current === wanted) return false;
+  await Deno.writeTextFile(path, wanted);
+  if (isRoot()) await mustRun("chown", ["postgres:postgres", path]);
+  return true;
 }
 
 /** True when this stack's Postgres is running. */
@@ -130,6 +148,22 @@ export async function startPostgres(): Promise<void> {
     const log = existsSync(PG_LOG) ? (await Deno.readTextFile(PG_LOG)).slice(-2000) : "";
     throw new Error(`Cannot start Postgres:\n${result.stderr}${result.stdout}\n${log}`);
   }
+}
+
+/** Restarts this stack's Postgres (after a configuration change). */
+export async function restartPostgres(): Promise<void> {
+  step("restarting Postgres (configuration changed)");
+  const [cmd, args] = asPostgres(`${PG_BIN}/pg_ctl`, [
+    "-D",
+    PG_DATA,
+    "-l",
+    PG_LOG,
+    "-w",
+    "-t",
+    "60",
+    "restart",
+  ]);
+  await mustRun(cmd, args);
 }
 
 /** Stops this stack's Postgres (no-op when stopped). */

@@ -4,6 +4,7 @@ import { EnvError, loadEnv } from "../../../supabase/functions/_shared/env.ts";
 import {
   BIN,
   DB_URL,
+  FUNCTIONS_PORT,
   FUNCTIONS_URL,
   LOCAL_DIR,
   PG_DIR,
@@ -18,8 +19,10 @@ import {
   initCluster,
   postgresRunning,
   psql,
+  restartPostgres,
   startPostgres,
   stopPostgres,
+  writeClusterConfig,
 } from "./cluster.ts";
 
 interface StackState {
@@ -71,6 +74,7 @@ export async function userConfig(): Promise<Record<string, string>> {
     "ISTS_ORG_NAME",
     "ISTS_TIME_ZONE",
     "ISTS_INTAKE_API_KEYS",
+    "ISTS_CORS_ORIGINS",
     "ISTS_DB_POOL_MAX",
   ];
   const config: Record<string, string> = {};
@@ -97,6 +101,17 @@ async function fingerprint(env: Record<string, string>): Promise<string> {
   parts.sort();
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\n")));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** True when something accepts TCP connections on the loopback port. */
+async function portTaken(port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function serverHealthy(): Promise<boolean> {
@@ -175,6 +190,8 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
   }
   await ensurePackages();
   await initCluster();
+  const configChanged = await writeClusterConfig();
+  if (configChanged && await postgresRunning()) await restartPostgres();
   await startPostgres();
   const state = await readState();
 
@@ -218,13 +235,22 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
     await serverHealthy();
   if (!running || state.serverFingerprint !== print) {
     await stopServer(state);
-    if (await serverHealthy()) {
-      throw new Error("Cannot start the functions server: port 54321 is taken by another program");
+    if (await portTaken(FUNCTIONS_PORT)) {
+      throw new Error(
+        `Cannot start the functions server: port ${FUNCTIONS_PORT} is taken by another program`,
+      );
     }
     step(`starting the functions server on ${FUNCTIONS_URL}`);
-    const cmd = `exec setsid ${join(BIN, "deno")} run -A --no-prompt ${
+    // A small supervisor restarts the server if it dies after a good start (an outage, a
+    // crash); a server that dies within 10 s of starting is a configuration error: stop.
+    const server = `${join(BIN, "deno")} run -A --no-prompt ${
       join(ROOT, "scripts", "lib", "local_server.ts")
-    } >>${SERVER_LOG} 2>&1 < /dev/null & echo $!`;
+    }`;
+    const loop = `while :; do started=$(date +%s); ${server}; code=$?; ` +
+      `if [ $(( $(date +%s) - started )) -lt 10 ]; then exit $code; fi; ` +
+      `echo "functions server exited ($code); restarting"; sleep 1; done`;
+    const cmd = `setsid bash -c '${loop}' >>${SERVER_LOG} 2>&1 < /dev/null & echo $!`;
+    const logStart = existsSync(SERVER_LOG) ? (await Deno.stat(SERVER_LOG)).size : 0;
     const pid = Number((await mustRun("bash", ["-c", cmd], {
       env: { ...Deno.env.toObject(), ...serverEnv, DENO_NO_UPDATE_CHECK: "1" },
     })).trim());
@@ -232,7 +258,7 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
     state.serverFingerprint = print;
     for (let i = 0; i < 300 && !(await serverHealthy()); i++) {
       if (!isAlive(pid)) {
-        const log = (await Deno.readTextFile(SERVER_LOG)).slice(-3000);
+        const log = (await Deno.readTextFile(SERVER_LOG)).slice(logStart).slice(-3000);
         throw new Error(`The functions server exited at start:\n${log}`);
       }
       await new Promise((r) => setTimeout(r, 100));

@@ -35,6 +35,7 @@ export const EnvSchema = z.object({
   ISTS_TIME_ZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin")
     .optional(),
   ISTS_INTAKE_API_KEYS: optionalString,
+  ISTS_CORS_ORIGINS: optionalString,
   ISTS_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
 });
 

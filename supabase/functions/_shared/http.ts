@@ -13,7 +13,27 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   return new Response(JSON.stringify(body), { ...init, headers });
 }
 
-/** Wraps a handler: HttpError becomes its status, anything else a logged 500. */
+/** True for errors meaning the database cannot be reached right now (outage, restart). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; errno?: string; message?: string } | null;
+  const code = String(e?.code ?? e?.errno ?? "");
+  return [
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "CONNECT_TIMEOUT",
+    "CONNECTION_CLOSED",
+    "CONNECTION_ENDED",
+    "CONNECTION_DESTROYED",
+    "57P01",
+    "57P02",
+    "57P03",
+    "53300",
+  ].includes(code) || code.startsWith("08") ||
+    /ECONNREFUSED|CONNECT_TIMEOUT|Connection refused/i.test(String(e?.message ?? ""));
+}
+
+/** Wraps a handler: HttpError becomes its status, an unreachable database a 503 with
+ * Retry-After, anything else a logged 500 that does not leak its cause. */
 export function withErrors(
   handler: (req: Request) => Promise<Response>,
   log: (msg: string, fields: Record<string, unknown>) => void = console.error,
@@ -30,7 +50,18 @@ export function withErrors(
           const retry = (error.details as { retryAfterSeconds?: number }).retryAfterSeconds;
           if (retry !== undefined) headers["retry-after"] = String(retry);
         }
+        if (error.status === 405 && typeof error.details === "object" && error.details !== null) {
+          const allow = (error.details as { allow?: string }).allow;
+          if (allow !== undefined) headers["allow"] = allow;
+        }
         return json(body, { status: error.status, headers });
+      }
+      if (isDatabaseUnavailable(error)) {
+        log("database unavailable", { url: req.url, error: String(error) });
+        return json({ error: "Temporarily unavailable: try again shortly" }, {
+          status: 503,
+          headers: { "retry-after": "5" },
+        });
       }
       log("unhandled error", {
         url: req.url,
@@ -42,19 +73,44 @@ export function withErrors(
   };
 }
 
-/** Reads a JSON body with a size limit, or throws a 4xx HttpError. */
+/** Throws 405 (with an Allow header) unless the request uses one of the methods. */
+export function requireMethod(req: Request, methods: string[]): void {
+  if (!methods.includes(req.method)) {
+    throw new HttpError(405, `Cannot handle method "${req.method}": use ${methods.join(" or ")}`, {
+      allow: methods.join(", "),
+    });
+  }
+}
+
+/** Reads a JSON body, stopping as soon as it exceeds maxBytes, or throws a 4xx HttpError. */
 export async function readJson(req: Request, maxBytes: number): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().includes("application/json")) {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
     throw new HttpError(415, "Cannot read body: send Content-Type: application/json");
   }
+  const tooLarge = () => new HttpError(413, `Cannot read body: larger than ${maxBytes} bytes`);
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) {
-    throw new HttpError(413, `Cannot read body: larger than ${maxBytes} bytes`);
+  if (declared > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
   }
-  const buffer = new Uint8Array(await req.arrayBuffer());
-  if (buffer.byteLength > maxBytes) {
-    throw new HttpError(413, `Cannot read body: larger than ${maxBytes} bytes`);
+  const buffer = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    buffer.set(chunk, offset);
+    offset += chunk.byteLength;
   }
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(buffer));

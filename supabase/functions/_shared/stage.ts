@@ -1,4 +1,4 @@
-import { HttpError, json, requireBearer, withErrors } from "./http.ts";
+import { json, requireBearer, requireMethod, withErrors } from "./http.ts";
 import type { Log } from "./log.ts";
 
 /** One claimed pipeline job. */
@@ -152,9 +152,7 @@ export function createStageRunner(options: StageOptions): () => Promise<DrainRes
 export function createStageHandler(options: StageOptions): (req: Request) => Promise<Response> {
   const drain = createStageRunner(options);
   return withErrors(async (req) => {
-    if (req.method !== "POST") {
-      throw new HttpError(405, `Cannot handle method "${req.method}": use POST`);
-    }
+    requireMethod(req, ["POST"]);
     requireBearer(req, options.tokens);
     await req.body?.cancel();
     const result = await drain();

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { HttpError, json, readJson, safeEqual, withErrors } from "../_shared/http.ts";
+import {
+  HttpError,
+  json,
+  readJson,
+  requireMethod,
+  safeEqual,
+  withErrors,
+} from "../_shared/http.ts";
 import type { Log } from "../_shared/log.ts";
 import {
   collapseWhitespace,
@@ -13,38 +20,56 @@ import {
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** True when a string anywhere in the value (keys included) holds a NUL character. */
-function containsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes("\u0000");
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value !== null && typeof value === "object") {
-    return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v));
+/** Deepest nesting accepted in a request body (metadata included). */
+export const MAX_JSON_DEPTH = 16;
+
+/**
+ * Makes parsed JSON safe to store: strips NUL (which Postgres text and jsonb cannot hold),
+ * replaces lone UTF-16 surrogates with U+FFFD, and rejects nesting deeper than MAX_JSON_DEPTH.
+ */
+export function sanitizeJson(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.replaceAll("\u0000", "").toWellFormed();
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_JSON_DEPTH) {
+    throw new HttpError(
+      422,
+      `Cannot accept ticket: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   }
-  return false;
+  if (Array.isArray(value)) return value.map((v) => sanitizeJson(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [sanitizeJson(k) as string, sanitizeJson(v, depth + 1)]),
+  );
 }
+
+const visible = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 /** Body accepted by `POST /functions/v1/intake`. */
 export const IntakeBody = z.object({
-  email: z.string().trim().toLowerCase().pipe(
-    z.email({ message: "must be an email address" }),
-  )
-    .refine((e) => e.length <= 255, "must be at most 255 characters"),
-  name: z.string().trim().max(255).optional().nullable(),
-  subject: z.string().max(998).optional().nullable(),
-  body: z.string().refine(
-    (b) => stripControls(b).trim().length > 0,
-    "must not be empty",
-  ).refine(
-    (b) => b.length <= 100_000,
-    "must be at most 100000 characters",
-  ),
+  email: z.string().trim().toLowerCase().superRefine((email, ctx) => {
+    if (!z.regexes.unicodeEmail.test(email) || !/@[^@]+\.[^@.]+$/.test(email)) {
+      ctx.addIssue({ code: "custom", message: "must be an email address" });
+    } else if (email.length > 255) {
+      ctx.addIssue({ code: "custom", message: "must be at most 255 characters" });
+    }
+  }),
+  name: z.string().transform(collapseWhitespace).pipe(z.string().max(255)).optional().nullable(),
+  subject: z.string().transform(collapseWhitespace).pipe(z.string().max(998)).optional().nullable(),
+  body: z.string().superRefine((body, ctx) => {
+    const text = stripControls(body).trim();
+    if (text.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+    else if (!visible.test(text)) {
+      ctx.addIssue({ code: "custom", message: "must contain visible text" });
+    } else if (body.length > 100_000) {
+      ctx.addIssue({ code: "custom", message: "must be at most 100000 characters" });
+    }
+  }),
   channel: z.enum(["email", "slack", "api", "web"]).default("api"),
   metadata: z.record(z.string(), z.unknown()).optional()
     .refine(
       (m) => m === undefined || new TextEncoder().encode(JSON.stringify(m)).length <= 16_384,
       "must be at most 16 KB",
-    )
-    .refine((m) => m === undefined || !containsNul(m), "must not contain NUL characters"),
+    ),
 }).strict();
 export type IntakeBody = z.infer<typeof IntakeBody>;
 
@@ -65,6 +90,8 @@ export interface IntakeDeps {
   store: TicketIntakeStore;
   /** When non-empty, requests must carry one of these keys (x-api-key or bearer). */
   apiKeys: string[];
+  /** Browser origins allowed to post (CORS); "*" allows any. */
+  corsOrigins?: string[];
   log: Log;
 }
 
@@ -101,15 +128,11 @@ function requireApiKey(req: Request, keys: string[]): void {
 export function createIntakeHandler(
   deps: IntakeDeps,
 ): (req: Request) => Promise<Response> {
-  return withErrors(async (req) => {
-    if (req.method !== "POST") {
-      throw new HttpError(
-        405,
-        `Cannot handle method "${req.method}": use POST`,
-      );
-    }
+  const handle = withErrors(async (req) => {
+    if (req.method === "OPTIONS") return new Response(null, { status: 204 });
+    requireMethod(req, ["POST", "OPTIONS"]);
     requireApiKey(req, deps.apiKeys);
-    const raw = await readJson(req, MAX_BODY_BYTES);
+    const raw = sanitizeJson(await readJson(req, MAX_BODY_BYTES));
     const parsed = IntakeBody.safeParse(raw);
     if (!parsed.success) {
       const details = parsed.error.issues.flatMap((i) =>
@@ -138,4 +161,24 @@ export function createIntakeHandler(
       idempotency_key: key,
     }, { status: result.duplicate ? 200 : 201 });
   }, deps.log);
+  return async (req) => {
+    const res = await handle(req);
+    for (const [name, value] of Object.entries(corsHeaders(req, deps.corsOrigins ?? []))) {
+      res.headers.set(name, value);
+    }
+    return res;
+  };
+}
+
+/** CORS headers for a browser form on an allowed origin ("*" allows any); none otherwise. */
+export function corsHeaders(req: Request, origins: string[]): Record<string, string> {
+  const origin = req.headers.get("origin");
+  if (!origin || !(origins.includes("*") || origins.includes(origin))) return {};
+  return {
+    "access-control-allow-origin": origins.includes("*") ? "*" : origin,
+    "access-control-allow-methods": "POST, OPTIONS",
+    "access-control-allow-headers": "content-type, x-api-key, authorization",
+    "access-control-max-age": "86400",
+    "vary": "Origin",
+  };
 }

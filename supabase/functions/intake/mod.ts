@@ -9,6 +9,7 @@ export function serveIntake(env: Env): (req: Request) => Promise<Response> {
   return createIntakeHandler({
     store: createSqlIntakeStore(getSql(env)),
     apiKeys: (env.ISTS_INTAKE_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean),
+    corsOrigins: (env.ISTS_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     log: createLog("intake"),
   });
 }
