@@ -18,6 +18,8 @@ create table public.tickets (
   sub_category varchar(50),
   tags text[] not null default '{}',
   language varchar(10),
+  subject_en text,
+  body_en text,
   sentiment_emotion varchar(30),
   sentiment_intensity integer check (sentiment_intensity between 1 and 10),
   ai_confidence numeric(3, 2) check (ai_confidence between 0 and 1),
@@ -48,6 +50,7 @@ create table public.tickets (
 );
 comment on table public.tickets is 'One row per customer request; the pipeline fills classification, routing and SLA.';
 comment on column public.tickets.idempotency_key is 'SHA-256 of normalised sender, subject and body; repeats within the dedupe window return the existing ticket.';
+comment on column public.tickets.subject_en is 'English translation used for analysis when the customer wrote in another language.';
 comment on column public.tickets.sla_deadline is 'Resolution deadline (first-response deadline is in sla_tracking).';
 
 revoke all on sequence public.tickets_ticket_number_seq from anon, authenticated;
@@ -78,6 +81,9 @@ create table public.ai_analysis (
   -- AI reasoning (for transparency)
   reasoning jsonb,
   content_hash varchar(64),
+  cache_hit boolean not null default false,
+  cached_from uuid references public.ai_analysis (id) on delete set null,
+  fallback_reason text,
   -- Model info
   model_name varchar(100),
   prompt_tokens integer,
@@ -87,6 +93,8 @@ create table public.ai_analysis (
 );
 create index ai_analysis_ticket_id_idx on public.ai_analysis (ticket_id);
 create index ai_analysis_content_hash_idx on public.ai_analysis (content_hash, created_at desc);
+comment on column public.ai_analysis.content_hash is 'SHA-256 of customer tier, subject and the first 200 characters of the body: the 24 h analysis cache key.';
+comment on column public.ai_analysis.fallback_reason is 'Why another provider''s answer replaced this model''s (e.g. OpenAI failed, the local model answered).';
 
 create table public.ticket_events (
   id uuid primary key default gen_random_uuid(),

@@ -125,14 +125,26 @@ begin
 
   insert into public.ai_analysis (ticket_id, category, sub_category, confidence, sentiment_emotion,
     sentiment_intensity, priority_recommendation, urgency_score, escalation_flag, language,
-    reasoning, content_hash, model_name, prompt_tokens, completion_tokens, total_cost)
+    reasoning, content_hash, cache_hit, cached_from, fallback_reason, model_name, prompt_tokens,
+    completion_tokens, total_cost)
   values (p_ticket_id, p_result ->> 'category', p_result ->> 'sub_category',
     (p_result ->> 'confidence')::numeric, p_result ->> 'emotion', (p_result ->> 'intensity')::integer,
     p_result ->> 'priority', (p_result ->> 'urgency_score')::integer,
     coalesce((p_result ->> 'escalation_needed')::boolean, false), p_result ->> 'language',
-    p_result -> 'reasoning', p_result ->> 'content_hash', p_result ->> 'model',
+    p_result -> 'reasoning', p_result ->> 'content_hash',
+    coalesce((p_result ->> 'cache_hit')::boolean, false), (p_result ->> 'cached_from')::uuid,
+    p_result ->> 'fallback_reason', p_result ->> 'model',
     (p_result ->> 'prompt_tokens')::integer, (p_result ->> 'completion_tokens')::integer,
     (p_result ->> 'total_cost')::numeric);
+
+  -- A provider failure that the fallback absorbed is still an error worth seeing.
+  if p_result ->> 'fallback_reason' is not null then
+    insert into public.error_logs (workflow_name, node_name, error_type, error_message, ticket_id,
+                                   context, severity)
+    values ('triage', p_result ->> 'fallback_from', 'ai_provider_fallback',
+            p_result ->> 'fallback_reason', p_ticket_id,
+            jsonb_build_object('answered_by', p_result ->> 'model'), 'warning');
+  end if;
 
   update public.tickets
   set status = 'analyzed',
@@ -140,6 +152,8 @@ begin
       sub_category = p_result ->> 'sub_category',
       priority = p_result ->> 'priority',
       language = p_result ->> 'language',
+      subject_en = p_result ->> 'subject_en',
+      body_en = p_result ->> 'body_en',
       sentiment_emotion = p_result ->> 'emotion',
       sentiment_intensity = (p_result ->> 'intensity')::integer,
       ai_confidence = (p_result ->> 'confidence')::numeric,

@@ -9,6 +9,10 @@ export interface TriageContext {
   channel: string;
   customerTier: CustomerTier;
   history: HistoryItem[];
+  /** SHA-256 of tier, subject and the first 200 characters of the body (computed by SQL). */
+  contentHash: string;
+  /** An analysis of the same content within 24 h, reused instead of asking the provider. */
+  cached: (StoredTriage & { id: string }) | null;
 }
 
 /** Storage port of the triage stage. */
@@ -37,17 +41,16 @@ export interface StoredTriage {
   language: string;
   model: string;
   content_hash: string;
+  cache_hit?: boolean;
+  cached_from?: string | null;
+  fallback_reason?: string | null;
+  fallback_from?: string | null;
+  subject_en?: string | null;
+  body_en?: string | null;
   reasoning: Record<string, unknown>;
   prompt_tokens: number | null;
   completion_tokens: number | null;
   total_cost: number | null;
-}
-
-/** SHA-256 hex of subject + first 200 characters of the body (the analysis cache key). */
-export async function contentHash(subject: string, body: string): Promise<string> {
-  const bytes = new TextEncoder().encode(`${subject}\n${body.slice(0, 200)}`);
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Flattens a provider result into the stored shape. */
@@ -65,10 +68,33 @@ export function toStoredTriage(result: TriageResult, hash: string): StoredTriage
     language: result.language,
     model: result.model,
     content_hash: hash,
-    reasoning: { priority: result.priority.reasoning, signals: result.signals },
+    reasoning: {
+      priority: result.priority.reasoning,
+      signals: result.signals,
+      ...(result.spam ? { spam: result.spam } : {}),
+    },
+    fallback_reason: result.fallback?.reason ?? null,
+    fallback_from: result.fallback?.from ?? null,
+    subject_en: result.translation?.subject ?? null,
+    body_en: result.translation?.body ?? null,
     prompt_tokens: result.promptTokens ?? null,
     completion_tokens: result.completionTokens ?? null,
     total_cost: result.totalCost ?? null,
+  };
+}
+
+/** The stored form of a cache hit: the earlier analysis, at no cost, pointing to its source. */
+export function fromCache(cached: StoredTriage & { id: string }, hash: string): StoredTriage {
+  return {
+    ...cached,
+    content_hash: hash,
+    cache_hit: true,
+    cached_from: cached.id,
+    fallback_reason: null,
+    fallback_from: null,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    total_cost: 0,
   };
 }
 
@@ -81,6 +107,7 @@ export function createTriageProcessor(deps: { store: TriageStore; provider: AiPr
       try {
         const context = job.ticketId ? contexts.get(job.ticketId) : undefined;
         if (!context) throw new Error(`ticket ${job.ticketId} not found`);
+        if (context.cached) return { job, result: fromCache(context.cached, context.contentHash) };
         const result = await deps.provider.triage({
           subject: context.subject,
           body: context.body,
@@ -88,8 +115,7 @@ export function createTriageProcessor(deps: { store: TriageStore; provider: AiPr
           customerTier: context.customerTier,
           history: context.history,
         });
-        const hash = await contentHash(context.subject, context.body);
-        return { job, result: toStoredTriage(result, hash) };
+        return { job, result: toStoredTriage(result, context.contentHash) };
       } catch (error) {
         return { job, error: error instanceof Error ? error.message : String(error) };
       }
