@@ -102,6 +102,14 @@ async function pgTap(): Promise<void> {
 }
 
 const started = Date.now();
+// Interrupted: stop what the run started, so no server is left holding the ports.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    console.error(`\n${signal}: stopping the local stack`);
+    await stopStack().catch(() => {});
+    Deno.exit(130);
+  });
+}
 try {
   await check("deno fmt --check", deno, ["fmt", "--check"]);
   await check("deno lint", deno, ["lint"]);
