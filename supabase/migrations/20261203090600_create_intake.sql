@@ -157,7 +157,10 @@ begin
       sentiment_emotion = p_result ->> 'emotion',
       sentiment_intensity = (p_result ->> 'intensity')::integer,
       ai_confidence = (p_result ->> 'confidence')::numeric,
-      tags = array(select distinct x from unnest(tags || array[p_result ->> 'category', p_result ->> 'sub_category']) x where x is not null)
+      -- A message in another language without a translation is flagged for a human.
+      tags = array(select distinct x from unnest(tags || array[p_result ->> 'category', p_result ->> 'sub_category',
+                     case when coalesce(p_result ->> 'language', 'en') <> 'en' and p_result ->> 'body_en' is null
+                          then 'needs_translation:' || (p_result ->> 'language') end]) x where x is not null)
   where id = p_ticket_id;
 
   insert into public.ticket_events (ticket_id, event_type, event_data, actor_type)

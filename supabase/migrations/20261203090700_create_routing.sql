@@ -188,7 +188,9 @@ begin
     and length(v_ticket.body) < coalesce(nullif(app_private.get_setting('auto_resolve_max_body_chars'), '')::integer, 500)
     and cardinality(v_reasons) = 0
     and not v_ticket.is_spam
-    and coalesce(v_ticket.raw_metadata ->> 'auto_submitted', 'no') = 'no';
+    and coalesce(v_ticket.raw_metadata ->> 'auto_submitted', 'no') = 'no'
+    -- The answers are English: another language goes to a person.
+    and coalesce(v_ticket.language, 'en') = 'en';
   if v_auto then
     select * into v_template from public.response_templates rt where rt.sub_category = v_ticket.sub_category;
     v_auto := found;
