@@ -3,9 +3,11 @@
 import { join } from "node:path";
 import { startFakeSlack } from "./lib/fake_slack.ts";
 import { BIN, DB_PASSWORD, DB_PORT, ROOT } from "./lib/paths.ts";
-import { resetStack, stopStack } from "./lib/stack/stack.ts";
+import { startFakeOpenAi } from "./lib/fake_openai.ts";
+import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
 const FAKE_SLACK_PORT = 54329;
+const FAKE_OPENAI_PORT = 54330;
 const deno = join(BIN, "deno");
 let passed = 0;
 let failed = 0;
@@ -142,6 +144,21 @@ try {
     ISTS_TEST_SERVICE_KEY: info.serviceRoleKey,
     ISTS_TEST_FAKE_SLACK_URL: fakeSlack.url.replace(/\/api\/$/, ""),
   });
+
+  // The same stack with OpenAI configured, against a local server speaking OpenAI's API.
+  section("local stack with OpenAI configured");
+  const fakeOpenAi = await startFakeOpenAi({ port: FAKE_OPENAI_PORT });
+  Deno.env.set("OPENAI_API_KEY", "sk-ists-integration-test");
+  Deno.env.set("OPENAI_BASE_URL", fakeOpenAi.url);
+  Deno.env.set("ISTS_OPENAI_TIMEOUT_MS", "5000");
+  await startStack();
+  await denoTests("integration tests with OpenAI", ["tests/integration_openai"], {
+    ISTS_TEST_DB_URL: info.dbUrl,
+    ISTS_TEST_FUNCTIONS_URL: info.functionsUrl,
+    ISTS_TEST_SERVICE_KEY: info.serviceRoleKey,
+    ISTS_TEST_FAKE_OPENAI_URL: fakeOpenAi.url.replace(/\/v1$/, ""),
+  });
+  await fakeOpenAi.close();
   await fakeSlack.close();
 } catch (error) {
   failed++;

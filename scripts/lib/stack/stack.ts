@@ -69,6 +69,10 @@ export async function userConfig(): Promise<Record<string, string>> {
   const keys = [
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
+    "ISTS_OPENAI_MODE",
+    "ISTS_OPENAI_MODEL",
+    "ISTS_OPENAI_TIMEOUT_MS",
+    "ISTS_OPENAI_PRICES",
     "SLACK_BOT_TOKEN",
     "SLACK_API_URL",
     "ISTS_ORG_NAME",

@@ -28,6 +28,23 @@ export const EnvSchema = z.object({
   ISTS_PIPELINE_TOKEN: optionalString,
   OPENAI_API_KEY: z.string().regex(/^\S{8,}$/, "must be an API key without spaces").optional(),
   OPENAI_BASE_URL: optionalUrl,
+  ISTS_OPENAI_MODE: z.enum(["parallel", "combined"]).optional(),
+  ISTS_OPENAI_MODEL: optionalString,
+  ISTS_OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).optional(),
+  ISTS_OPENAI_PRICES: z.string().refine((text) => {
+    try {
+      const value = JSON.parse(text);
+      return typeof value === "object" && value !== null &&
+        Object.values(value).every((p) =>
+          typeof p === "object" && p !== null &&
+          typeof (p as Record<string, unknown>).inputPerMillion === "number" &&
+          typeof (p as Record<string, unknown>).outputPerMillion === "number"
+        );
+    } catch {
+      return false;
+    }
+  }, 'must be JSON like {"gpt-4o-mini":{"inputPerMillion":0.15,"outputPerMillion":0.6}}')
+    .optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-\S+$/, "must start with xoxb- or xoxp-").optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).refine((u) => u.endsWith("/"), "must end with /")
     .optional(),

@@ -1,4 +1,4 @@
-import { createLocalProvider } from "../_shared/ai/local_provider.ts";
+import { createProviderFromEnv } from "../_shared/ai/provider.ts";
 import { getSql } from "../_shared/db.ts";
 import { type Env, pipelineTokens } from "../_shared/env.ts";
 import { createSqlJobStore } from "../_shared/job_store.ts";
@@ -10,14 +10,15 @@ import { createSqlTriageStore } from "./store.ts";
 /** The triage stage wired to the database and the configured AI provider. */
 export function serveTriage(env: Env): (req: Request) => Promise<Response> {
   const sql = getSql(env);
+  const log = createLog("triage");
   return createStageHandler({
     stage: "triage",
     tokens: pipelineTokens(env),
     store: createSqlJobStore(sql),
-    log: createLog("triage"),
+    log,
     processBatch: createTriageProcessor({
       store: createSqlTriageStore(sql),
-      provider: createLocalProvider(),
+      provider: createProviderFromEnv(env, log),
     }),
   });
 }
