@@ -71,6 +71,7 @@ export async function userConfig(): Promise<Record<string, string>> {
     "OPENAI_BASE_URL",
     "ISTS_OPENAI_MODE",
     "ISTS_OPENAI_MODEL",
+    "ISTS_OPENAI_MODELS",
     "ISTS_OPENAI_TIMEOUT_MS",
     "ISTS_OPENAI_PRICES",
     "SLACK_BOT_TOKEN",

@@ -30,6 +30,16 @@ export const EnvSchema = z.object({
   OPENAI_BASE_URL: optionalUrl,
   ISTS_OPENAI_MODE: z.enum(["parallel", "combined"]).optional(),
   ISTS_OPENAI_MODEL: optionalString,
+  ISTS_OPENAI_MODELS: z.string().refine((text) => {
+    try {
+      const value = JSON.parse(text);
+      const tasks = ["classify", "sentiment", "priority", "combined", "translate"];
+      return typeof value === "object" && value !== null &&
+        Object.entries(value).every(([k, v]) => tasks.includes(k) && typeof v === "string");
+    } catch {
+      return false;
+    }
+  }, 'must be JSON like {"classify":"gpt-4o-mini","translate":"gpt-4o"}').optional(),
   ISTS_OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).optional(),
   ISTS_OPENAI_PRICES: z.string().refine((text) => {
     try {

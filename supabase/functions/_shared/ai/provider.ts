@@ -23,7 +23,12 @@ export function createProviderFromEnv(env: Env, log: Log): AiProvider {
     apiKey: env.OPENAI_API_KEY,
     baseURL: env.OPENAI_BASE_URL,
     mode: env.ISTS_OPENAI_MODE ?? "parallel",
-    models: model ? { classify: model, sentiment: model, priority: model, combined: model } : {},
+    models: {
+      ...(model
+        ? { classify: model, sentiment: model, priority: model, combined: model, translate: model }
+        : {}),
+      ...(env.ISTS_OPENAI_MODELS ? JSON.parse(env.ISTS_OPENAI_MODELS) : {}),
+    },
     prices: env.ISTS_OPENAI_PRICES
       ? PriceTableSchema.parse(JSON.parse(env.ISTS_OPENAI_PRICES))
       : {},
