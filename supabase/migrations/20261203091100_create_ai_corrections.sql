@@ -90,6 +90,8 @@ select
   round(1 - count(*) filter (where exists (select 1 from public.ai_corrections c
                                  where c.analysis_id = a.id and c.field = 'priority'))::numeric
             / nullif(count(*), 0), 4) as priority_accuracy,
+  count(*) filter (where a.cache_hit) as cache_hits,
+  count(*) filter (where a.fallback_reason is not null) as fallbacks,
   sum(coalesce(a.prompt_tokens, 0)) as prompt_tokens,
   sum(coalesce(a.completion_tokens, 0)) as completion_tokens,
   sum(coalesce(a.total_cost, 0)) as total_cost
