@@ -7,7 +7,8 @@
  *   temperature so that `confidence` behaves like a probability;
  * - sentiment: lexicon and cue rules (./local/sentiment.ts);
  * - priority: impact / urgency / sentiment / tier / history rules (./local/priority.ts);
- * - language: stop-word profiles (./local/language.ts).
+ * - spam: logistic regression over words and spam cues (./local/spam.ts);
+ * - language: the eld n-gram detector backed by stop-word profiles (./local/language.ts).
  */
 import type { AiProvider, TriageInput, TriageResult } from "./types.ts";
 import { stripInjection } from "./local/injection.ts";
@@ -16,6 +17,7 @@ import { classify, getModel } from "./local/model.ts";
 import { assessPriority } from "./local/priority.ts";
 import { analyzeSentiment } from "./local/sentiment.ts";
 import { normalize } from "./local/text.ts";
+import { getSpamModel, scoreSpam } from "./local/spam.ts";
 
 /** Longest text analysed; the rest of very long tickets (logs, quoted threads) is ignored. */
 const MAX_CHARS = 6000;
@@ -65,8 +67,11 @@ export function triageLocal(input: TriageInput): TriageResult {
   });
   for (const s of priority.signals) signals.push(`priority cue: ${s}`);
 
+  const spam = scoreSpam(text);
+  if (spam.isSpam) signals.push(`spam ${spam.score.toFixed(2)}: ${spam.cues.join(", ")}`);
+
   const language = detectLanguage(text);
-  if (language !== "en") signals.push(`language: ${language}`);
+  if (language !== "en") signals.push(`language:${language} — needs a human`);
 
   return {
     category: cls.category,
@@ -86,6 +91,7 @@ export function triageLocal(input: TriageInput): TriageResult {
     language,
     model: "local",
     signals,
+    spam: { score: spam.score, isSpam: spam.isSpam },
     promptTokens: 0,
     completionTokens: 0,
     totalCost: 0,
@@ -95,6 +101,7 @@ export function triageLocal(input: TriageInput): TriageResult {
 /** Creates the local provider; the model is trained on first creation (well under 300 ms). */
 export function createLocalProvider(): AiProvider {
   getModel();
+  getSpamModel();
   return {
     name: "local",
     triage(input: TriageInput): Promise<TriageResult> {

@@ -134,10 +134,15 @@ export class SoftmaxClassifier {
 
   /** Raw class scores (logits) for a text. */
   logits(text: string): Float64Array {
+    return this.logitsOf(extractNamedFeatures(text));
+  }
+
+  /** Raw class scores (logits) for already extracted features. */
+  logitsOf(named: SparseNamed): Float64Array {
     const K = this.nClasses;
     const out = new Float64Array(K);
     out.set(this.bias);
-    const { idx, val } = this.vectorize(extractNamedFeatures(text), false);
+    const { idx, val } = this.vectorize(named, false);
     for (let t = 0; t < idx.length; t++) {
       const base = idx[t] * K;
       const v = val[t];
@@ -148,8 +153,12 @@ export class SoftmaxClassifier {
 
   /** The features of a text that pushed the given class up the most (for explanations). */
   topFeatures(text: string, cls: number, n: number): string[] {
+    return this.topFeaturesOf(extractNamedFeatures(text), cls, n);
+  }
+
+  /** Like topFeatures(), for already extracted features. */
+  topFeaturesOf(named: SparseNamed, cls: number, n: number): string[] {
     const K = this.nClasses;
-    const named = extractNamedFeatures(text);
     const contrib: Array<[string, number]> = [];
     for (const [k, v] of named) {
       const i = this.vocab.get(k);

@@ -4,6 +4,7 @@
  */
 import { CATEGORIES, type Category, SUB_CATEGORIES, type SubCategory } from "../types.ts";
 import { softmax, SoftmaxClassifier } from "./classifier.ts";
+import { extractNamedFeatures } from "./text.ts";
 import { augment, baseItems, LABELS } from "./training_data.ts";
 
 /**
@@ -67,13 +68,14 @@ export function fromLogits(logits: ArrayLike<number>, temperature = TEMPERATURE)
 
 export function classify(text: string): Classification {
   const m = getModel();
-  const r = fromLogits(m.logits(text));
+  const named = extractNamedFeatures(text);
+  const r = fromLogits(m.logitsOf(named));
   return {
     category: r.category,
     subCategory: r.subCategory,
     confidence: r.confidence,
     subProbs: r.subProbs,
     categoryProbs: r.categoryProbs,
-    evidence: m.topFeatures(text, r.subIndex, 4),
+    evidence: m.topFeaturesOf(named, r.subIndex, 4),
   };
 }

@@ -1,10 +1,22 @@
 /**
- * Lexicon- and cue-based sentiment: emotion, intensity 1-10 and the escalation flag.
+ * Lexicon- and cue-based sentiment: emotion, intensity 1-10 and the escalation flag. VADER
+ * (./vader.ts) adds negative evidence on top of the support-specific rules below.
  * Handles negation ("not happy" is negative, "not bad" is not), capitals, exclamation marks,
  * profanity, threats to leave, repeated contacts and legal threats.
  */
 import type { Emotion } from "../types.ts";
 import { normalize, stem, tokenize } from "./text.ts";
+import { vaderScores } from "./vader.ts";
+
+/** Longest prefix of a message scored by VADER (the opening carries the tone). */
+const VADER_CHARS = 600;
+/**
+ * A VADER compound score at or below -VADER_MIN adds negative evidence. Positive VADER scores
+ * are not used: support mail is full of "please", "help" and "thanks", which VADER reads as
+ * warmth, so positive emotion comes from the rules alone.
+ */
+const VADER_MIN = 0.4;
+const VADER_NEG_WEIGHT = 2;
 
 export interface SentimentResult {
   emotion: Emotion;
@@ -12,6 +24,19 @@ export interface SentimentResult {
   escalationNeeded: boolean;
   signals: string[];
 }
+
+/**
+ * Positive words whose stems collide with neutral request words ("pleased"/"please",
+ * "fixed"/"fix", "works"/"work"): matched on the exact word form only.
+ */
+const POSITIVE_EXACT: Record<string, number> = {
+  pleased: 0.8,
+  fixed: 0.8,
+  resolved: 0.8,
+  solved: 0.8,
+  works: 0.8,
+  worked: 0.8,
+};
 
 /** Stemmed single-word cues with their weights. */
 const ANGRY_WORDS: Record<string, number> = {};
@@ -47,8 +72,8 @@ fill(
 );
 fill(
   POSITIVE_WORDS,
-  "thanks thank thx ty appreciate appreciated helpful resolved solved fixed works good nice " +
-    "pleased quick quickly smooth fine kind friendly professional",
+  "thanks thank thx ty appreciate appreciated helpful good nice " +
+    "quick quickly smooth fine kind friendly professional",
   0.8,
 );
 fill(
@@ -105,8 +130,8 @@ export function analyzeSentiment(text: string): SentimentResult {
       }
       frustrated += FRUSTRATED_WORDS[s];
       hits.push(t.w);
-    } else if (HAPPY_WORDS[s] || POSITIVE_WORDS[s]) {
-      const w = HAPPY_WORDS[s] ?? POSITIVE_WORDS[s];
+    } else if (HAPPY_WORDS[s] || POSITIVE_WORDS[s] || POSITIVE_EXACT[t.w]) {
+      const w = HAPPY_WORDS[s] ?? POSITIVE_WORDS[s] ?? POSITIVE_EXACT[t.w];
       if (t.neg) {
         frustrated += w; // "not happy", "not helpful", "not fixed"
         hits.push("not " + t.w);
@@ -152,6 +177,11 @@ export function analyzeSentiment(text: string): SentimentResult {
     happy = 0;
   }
   const questions = (text.match(/\?/g) ?? []).length;
+  const compound = vaderScores(text.slice(0, VADER_CHARS)).compound;
+  if (compound <= -VADER_MIN) {
+    frustrated += VADER_NEG_WEIGHT * -compound;
+    signals.push(`vader ${compound.toFixed(2)}`);
+  }
 
   if (profanity) {
     angry += 2;

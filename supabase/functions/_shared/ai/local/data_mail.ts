@@ -1,0 +1,72 @@
+/**
+ * More hand-written e-mail tickets of the kinds support queues receive: returns and exchanges,
+ * billing questions, customer-service and pre-sales requests, general inquiries and HR-style
+ * internal requests. Written for this project; not derived from any public dataset.
+ */
+import type { SubCategory } from "../types.ts";
+
+export const MAIL_TICKETS: Partial<Record<SubCategory, string[]>> = {
+  refund_request: [
+    "Hello, the wireless headphones I bought from your shop two weeks ago stopped charging. I would like to return them and get my money back. Please send me a return label.",
+    "Dear customer service, I received the wrong size of the jacket I ordered. Can I exchange it for a medium, or return it for a refund? The tags are still on.",
+    "The coffee machine arrived with a cracked water tank. I don't want a replacement, I want to send it back for a full refund. How do I start the return?",
+    "I'd like to exchange the laptop I purchased last week for the model with 16 GB of memory. I'm happy to pay the difference. What is the process for an exchange?",
+    "Hi, I returned the defective monitor ten days ago and the courier confirmed delivery to your warehouse, but I still have not received the refund on my card.",
+    "Our company ordered 20 keyboards and 5 of them have faulty keys. We would like to return the defective units and have them replaced or credited.",
+    "Is it still possible to return the smart speaker? I bought it 35 days ago, it works but it doesn't fit our needs. What is your return policy?",
+    "Please issue an RMA number for the router we purchased in March. It keeps rebooting and your technician said it must be returned under warranty.",
+    "The shoes I ordered are too small. I would like to swap them for a bigger size. Do I need to pay for return shipping?",
+    "I am writing to request a return authorization for the printer we bought. It jams on every page and the replacement part did not help. We want our money back.",
+    "The tablet I received was obviously used, with scratches on the screen. I want to return it and get a refund or a brand new device.",
+    "Hello, I cancelled my order within the cooling-off period but the package arrived anyway. How do I send it back and when will I get my refund?",
+    "Can you tell me the status of my exchange? I sent back the blue phone case two weeks ago and I'm still waiting for the black one.",
+    "The vacuum cleaner broke after three uses. It's under warranty, so I want either a replacement unit or my money refunded. Order number 55821.",
+    "We received damaged goods: two of the chairs in the delivery have broken legs. Please arrange a pickup and refund or replace them.",
+    "I would like to return an unopened gift. I don't have the receipt, but I have the order confirmation email. Can I get store credit?",
+  ],
+  invoice_request: [
+    "Hello, our accounting department noticed that the last invoice lists 12 licenses while we only use 10. Could you correct the invoice and send an updated copy?",
+    "Dear billing team, please add our VAT number to the invoices for this year and resend them. Our auditors need the corrected documents.",
+    "I need a detailed breakdown of the charges on invoice 2024-118. There are several line items I don't recognise.",
+    "Could you send the billing statements for the last quarter to our finance address? We are closing the books this week.",
+  ],
+  payment_failed: [
+    "Hi, I was charged twice for my monthly plan this month. Please check the billing records and refund the duplicate charge.",
+    "There is an unexpected charge of 49.99 on my credit card statement from your company. I don't remember authorising it. Can you explain what it is for?",
+    "Our automatic payment failed because the company card expired. How can we update the payment method and settle the outstanding balance?",
+    "We paid the invoice by bank transfer last week but your system still shows it as overdue. Please confirm the payment was received.",
+    "I would like to change how we pay: instead of credit card we want to pay by direct debit from our business account. What do you need from us?",
+    "Why was I billed a higher amount this month? Nothing changed in our usage. Please review the billing discrepancy.",
+    "Hello, the payment page rejects my card with an error even though the bank says there is no problem. I need to pay today to keep the service.",
+    "Can you clarify the billing cycle? We were charged on the 3rd but our contract says the 1st, and there's a prorated amount we don't understand.",
+  ],
+  other: [
+    "Hello, I would like some information about the services you offer for small medical practices. Do you provide data storage that meets healthcare regulations?",
+    "Dear team, we are interested in your analytics platform for our marketing agency. Could you send us pricing details and the differences between the plans?",
+    "Hi, before buying I'd like to know whether your smart thermostat is compatible with our heating system. Can you send the technical specifications?",
+    "We are planning to purchase 50 licenses for our company. Is there a volume discount, and can we get a quote including onboarding?",
+    "Could someone from your sales team contact me to discuss a partnership? We resell software to schools and would like to add your product.",
+    "I'm writing to ask about the availability of the new model. When will it be back in stock, and can I pre-order it?",
+    "Hello, where is my order? I placed it eight days ago and the tracking page hasn't updated since it left the warehouse.",
+    "Please tell me more about your data protection practices. How long do you keep customer data and where is it stored?",
+    "I have a general question about your company: do you offer services in Canada, and is support available in French?",
+    "Hi, I'd like to know what your opening hours are for phone support and whether there is an emergency line on weekends.",
+    "Dear customer service, I would like to update the delivery date of my order because I will be away next week. Is that possible?",
+    "Hello, I'm a student working on a project about digital marketing. Could you share some information about the strategies your platform supports?",
+    "We would like to schedule a product demo for our management team next Tuesday or Wednesday afternoon. Who can we talk to?",
+    "I want to ask whether your consulting services include help with migrating our investment portfolio data to a new platform.",
+    "Hello HR, I would like to know how many vacation days I have left this year and how to submit a leave request.",
+    "Dear HR team, I need a certificate of employment for my apartment application. Could you prepare one this week?",
+    "Hi, I'm onboarding a new employee next Monday. Which forms does she need to fill in for payroll and benefits?",
+    "Could you explain the company policy on remote work and expenses for home office equipment?",
+    "Hello, I'm interested in your training courses for project managers. Are there online options and what do they cost?",
+    "Please send me your latest product catalogue and information about delivery times to Germany.",
+    "Good morning, I would like to speak to someone about a problem with the service I received from your staff at the store last week.",
+    "Hello, I'd like to give feedback about your new mobile store: the ordering process was easy, but the delivery options were limited.",
+  ],
+  complaint: [
+    "I am very disappointed with your customer service. I have called three times about my order and every agent told me something different. I expect a proper answer.",
+    "The technician who came to install our system was late, rude and left a mess. This is not the level of service we pay for.",
+    "I want to make a formal complaint about the way my data request was handled. It took six weeks and I still don't have everything.",
+  ],
+};
