@@ -7,7 +7,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const [name, ...args] = process.argv.slice(2);
+const [name, ...rest] = process.argv.slice(2);
+const args = rest[0] === "--" ? rest.slice(1) : rest;
 const deno = join(root, "node_modules", ".bin", "deno");
 const supabase = join(root, "node_modules", ".bin", "supabase");
 
