@@ -16,7 +16,7 @@ import { detectLanguage } from "./local/language.ts";
 import { classify, getModel } from "./local/model.ts";
 import { assessPriority } from "./local/priority.ts";
 import { analyzeSentiment } from "./local/sentiment.ts";
-import { normalize } from "./local/text.ts";
+import { normalize, tokenize } from "./local/text.ts";
 import { getSpamModel, scoreSpam } from "./local/spam.ts";
 
 /** Longest text analysed; the rest of very long tickets (logs, quoted threads) is ignored. */
@@ -45,7 +45,9 @@ export function triageLocal(input: TriageInput): TriageResult {
   const { text, removed } = stripInjection(raw);
   if (removed > 0) signals.push(`ignored ${removed} prompt-injection sentence(s)`);
 
-  const cls = classify(text);
+  const norm = normalize(text);
+  const prepared = { norm, toks: tokenize(norm) };
+  const cls = classify(text, prepared);
   signals.push(
     `classifier: ${cls.category}/${cls.subCategory} p=${cls.confidence.toFixed(2)}`,
   );
@@ -53,12 +55,12 @@ export function triageLocal(input: TriageInput): TriageResult {
     signals.push(`evidence: ${cls.evidence.map((f) => f.slice(2).replace(/_/g, " ")).join(", ")}`);
   }
 
-  const sentiment = analyzeSentiment(text);
+  const sentiment = analyzeSentiment(text, prepared);
   signals.push(`sentiment: ${sentiment.emotion} ${sentiment.intensity}/10`);
   for (const s of sentiment.signals) signals.push(`sentiment cue: ${s}`);
 
   const priority = assessPriority({
-    norm: normalize(text),
+    norm,
     category: cls.category,
     subCategory: cls.subCategory,
     sentiment,

@@ -3,7 +3,7 @@
  * hand-written examples of training_data.ts. Training is deterministic (seeded shuffling) and takes
  * well under 300 ms; prediction is a sparse dot product over the 17 sub-categories.
  */
-import { extractNamedFeatures, type SparseNamed } from "./text.ts";
+import { extractHashedFeatures, type HashedFeatures } from "./text.ts";
 
 export interface Example {
   text: string;
@@ -36,9 +36,57 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** Open-addressing map from feature id (32-bit hash) to a dense index. */
+class IdIndex {
+  private keys = new Int32Array(1 << 16);
+  private index = new Int32Array(1 << 16).fill(-1);
+  size = 0;
+
+  get(id: number): number {
+    const mask = this.keys.length - 1;
+    let i = id & mask;
+    for (;;) {
+      const x = this.index[i];
+      if (x < 0) return -1;
+      if (this.keys[i] === id) return x;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Index of id, added when missing. */
+  intern(id: number): number {
+    const found = this.get(id);
+    if (found >= 0) return found;
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let i = id & mask;
+    while (this.index[i] >= 0) i = (i + 1) & mask;
+    this.keys[i] = id;
+    this.index[i] = this.size;
+    return this.size++;
+  }
+
+  private grow() {
+    const oldKeys = this.keys;
+    const oldIndex = this.index;
+    this.keys = new Int32Array(oldKeys.length * 2);
+    this.index = new Int32Array(oldKeys.length * 2).fill(-1);
+    const mask = this.keys.length - 1;
+    for (let j = 0; j < oldKeys.length; j++) {
+      if (oldIndex[j] < 0) continue;
+      let i = oldKeys[j] & mask;
+      while (this.index[i] >= 0) i = (i + 1) & mask;
+      this.keys[i] = oldKeys[j];
+      this.index[i] = oldIndex[j];
+    }
+  }
+}
+
 export class SoftmaxClassifier {
   readonly nClasses: number;
-  private vocab = new Map<string, number>();
+  private vocab = new IdIndex();
+  /** Feature name of each dense index (for explanations). */
+  private names: string[] = [];
   private weights = new Float32Array(0);
   private bias: Float64Array;
 
@@ -47,28 +95,27 @@ export class SoftmaxClassifier {
     this.bias = new Float64Array(nClasses);
   }
 
-  private vectorize(named: SparseNamed, grow: boolean): SparseVec {
-    const idx: number[] = [];
-    const val: number[] = [];
+  private vectorizeTrain(f: HashedFeatures): SparseVec {
+    const idx = new Int32Array(f.n);
+    const val = new Float32Array(f.n);
     let norm = 0;
-    for (const [k, v] of named) {
-      let i = this.vocab.get(k);
-      if (i === undefined) {
-        if (!grow) continue;
-        i = this.vocab.size;
-        this.vocab.set(k, i);
-      }
-      idx.push(i);
-      val.push(v);
-    }
-    for (const [, v] of named) norm += v * v;
+    for (let j = 0; j < f.n; j++) norm += f.vals[j] * f.vals[j];
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    return { idx: Int32Array.from(idx), val: Float32Array.from(val, (v) => v * inv) };
+    for (let j = 0; j < f.n; j++) {
+      const before = this.vocab.size;
+      const i = this.vocab.intern(f.ids[j]);
+      if (i === before) this.names.push(f.names ? f.names[j] : "");
+      idx[j] = i;
+      val[j] = f.vals[j] * inv;
+    }
+    return { idx, val };
   }
 
   train(examples: Example[], opts: TrainOptions = DEFAULT_TRAIN): void {
     const K = this.nClasses;
-    const vecs = examples.map((e) => this.vectorize(extractNamedFeatures(e.text), true));
+    const vecs = examples.map((e) =>
+      this.vectorizeTrain(extractHashedFeatures(e.text, undefined, true))
+    );
     const labels = examples.map((e) => e.label);
     const D = this.vocab.size;
     const w = new Float32Array(D * K);
@@ -134,37 +181,43 @@ export class SoftmaxClassifier {
 
   /** Raw class scores (logits) for a text. */
   logits(text: string): Float64Array {
-    return this.logitsOf(extractNamedFeatures(text));
+    return this.logitsOf(extractHashedFeatures(text));
   }
 
   /** Raw class scores (logits) for already extracted features. */
-  logitsOf(named: SparseNamed): Float64Array {
+  logitsOf(f: HashedFeatures): Float64Array {
     const K = this.nClasses;
     const out = new Float64Array(K);
     out.set(this.bias);
-    const { idx, val } = this.vectorize(named, false);
-    for (let t = 0; t < idx.length; t++) {
-      const base = idx[t] * K;
-      const v = val[t];
-      for (let k = 0; k < K; k++) out[k] += this.weights[base + k] * v;
+    let norm = 0;
+    for (let j = 0; j < f.n; j++) norm += f.vals[j] * f.vals[j];
+    if (norm === 0) return out;
+    const inv = 1 / Math.sqrt(norm);
+    const wts = this.weights;
+    for (let j = 0; j < f.n; j++) {
+      const i = this.vocab.get(f.ids[j]);
+      if (i < 0) continue;
+      const base = i * K;
+      const v = Math.fround(f.vals[j] * inv);
+      for (let k = 0; k < K; k++) out[k] += wts[base + k] * v;
     }
     return out;
   }
 
   /** The features of a text that pushed the given class up the most (for explanations). */
   topFeatures(text: string, cls: number, n: number): string[] {
-    return this.topFeaturesOf(extractNamedFeatures(text), cls, n);
+    return this.topFeaturesOf(extractHashedFeatures(text), cls, n);
   }
 
   /** Like topFeatures(), for already extracted features. */
-  topFeaturesOf(named: SparseNamed, cls: number, n: number): string[] {
+  topFeaturesOf(f: HashedFeatures, cls: number, n: number): string[] {
     const K = this.nClasses;
     const contrib: Array<[string, number]> = [];
-    for (const [k, v] of named) {
-      const i = this.vocab.get(k);
-      if (i === undefined) continue;
-      const c = this.weights[i * K + cls] * v;
-      if (c > 0) contrib.push([k, c]);
+    for (let j = 0; j < f.n; j++) {
+      const i = this.vocab.get(f.ids[j]);
+      if (i < 0) continue;
+      const c = this.weights[i * K + cls] * f.vals[j];
+      if (c > 0) contrib.push([this.names[i], c]);
     }
     contrib.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     return contrib.slice(0, n).map(([k]) => k);

@@ -63,7 +63,7 @@ export const SUPPORTED_LANGUAGES = Object.keys(PROFILES);
 /** The language of a message, as an ISO 639-1 code ("en" when unsure). */
 export function detectLanguage(text: string): string {
   const sample = text.slice(0, SAMPLE_CHARS);
-  const letters = sample.match(/\p{L}/gu)?.length ?? 0;
+  const letters = countLetters(sample);
   if (letters < MIN_LETTERS) return detectByStopwords(sample);
   // Plainly English text (most tickets) needs no n-gram model.
   if (clearlyEnglish(sample)) return "en";
@@ -73,6 +73,24 @@ export function detectLanguage(text: string): string {
   // Short English text can look foreign to n-grams: let clear English stop-words win there.
   if (letters < 80 && !r.isReliable()) return detectByStopwords(sample);
   return r.language;
+}
+
+const LETTER = /\p{L}/u;
+
+/** Number of letters (Unicode category L) in a text, without building an array of them. */
+function countLetters(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) n++;
+    else if (c >= 128) {
+      const cp = text.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      if (LETTER.test(ch)) n++;
+      if (cp > 0xffff) i++;
+    }
+  }
+  return n;
 }
 
 /** At least 8 English-only stop-words and none owned by another language alone. */

@@ -4,7 +4,7 @@
  */
 import { CATEGORIES, type Category, SUB_CATEGORIES, type SubCategory } from "../types.ts";
 import { softmax, SoftmaxClassifier } from "./classifier.ts";
-import { extractNamedFeatures } from "./text.ts";
+import { extractHashedFeatures, type Token } from "./text.ts";
 import { augment, baseItems, LABELS } from "./training_data.ts";
 
 /**
@@ -66,9 +66,10 @@ export function fromLogits(logits: ArrayLike<number>, temperature = TEMPERATURE)
   };
 }
 
-export function classify(text: string): Classification {
+/** Classifies a text; pass its normalised form and tokens when they are already at hand. */
+export function classify(text: string, prepared?: { norm: string; toks: Token[] }): Classification {
   const m = getModel();
-  const named = extractNamedFeatures(text);
+  const named = extractHashedFeatures(text, prepared);
   const r = fromLogits(m.logitsOf(named));
   return {
     category: r.category,

@@ -5,7 +5,7 @@
  * profanity, threats to leave, repeated contacts and legal threats.
  */
 import type { Emotion } from "../types.ts";
-import { normalize, stem, tokenize } from "./text.ts";
+import { normalize, stem, type Token, tokenize } from "./text.ts";
 import { vaderScores } from "./vader.ts";
 
 /** Longest prefix of a message scored by VADER (the opening carries the tone). */
@@ -106,10 +106,14 @@ const POS_EMOJI = /:-?\)|:-?d\b|;-?\)|<3|😀|😃|😄|😁|😊|🙂|😍|❤�
 const NEG_PHRASE =
   /\b(on hold|no one (is )?(answer\w*|respond\w*|help\w*)|nobody (answer\w*|respond\w*|help\w*)|hung up|still waiting|been waiting|no (response|reply|answer|help)|not (happy|ok|okay|acceptable|good enough)|wont let me|doesnt work|does not work|not working|down again|what a joke|thanks for nothing|never again)\b/g;
 
-export function analyzeSentiment(text: string): SentimentResult {
+/** Sentiment of a text; pass its normalised form and tokens when they are already at hand. */
+export function analyzeSentiment(
+  text: string,
+  prepared?: { norm: string; toks: Token[] },
+): SentimentResult {
   const signals: string[] = [];
-  const norm = normalize(text);
-  const toks = tokenize(norm);
+  const norm = prepared ? prepared.norm : normalize(text);
+  const toks = prepared ? prepared.toks : tokenize(norm);
   let angry = 0;
   let frustrated = 0;
   let positive = 0;

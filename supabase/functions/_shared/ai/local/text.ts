@@ -62,33 +62,46 @@ export const STOPWORDS = new Set(
   ).split(" "),
 );
 
-const CLAUSE_BREAK = /^[.,;:!?()\n]$/;
 const SCOPE_BREAKERS = new Set(["but", "however", "although", "though", "while", "and"]);
+
+/** Stems of words seen so far (stemming is pure, and tickets reuse a small vocabulary). */
+const STEM_CACHE = new Map<string, string>();
+const STEM_CACHE_MAX = 100_000;
 
 /** A crude English suffix stripper: merges cancel/cancelled/cancelling, charge/charged, ... */
 export function stem(w: string): string {
   if (w.length <= 4) return w;
+  const hit = STEM_CACHE.get(w);
+  if (hit !== undefined) return hit;
+  const s = stemUncached(w);
+  if (STEM_CACHE.size >= STEM_CACHE_MAX) STEM_CACHE.clear();
+  STEM_CACHE.set(w, s);
+  return s;
+}
+
+const SUFFIXES = [
+  "ational",
+  "ations",
+  "ation",
+  "ments",
+  "ment",
+  "ings",
+  "ing",
+  "ness",
+  "ied",
+  "ies",
+  "ers",
+  "er",
+  "ed",
+  "es",
+  "ly",
+  "s",
+  "e",
+];
+
+function stemUncached(w: string): string {
   let s = w;
-  const suffixes = [
-    "ational",
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ings",
-    "ing",
-    "ness",
-    "ied",
-    "ies",
-    "ers",
-    "er",
-    "ed",
-    "es",
-    "ly",
-    "s",
-    "e",
-  ];
-  for (const suf of suffixes) {
+  for (const suf of SUFFIXES) {
     if (s.endsWith(suf) && s.length - suf.length >= 3) {
       s = s.slice(0, s.length - suf.length);
       if (suf === "ied" || suf === "ies") s += "y";
@@ -117,7 +130,9 @@ export function tokenize(normalized: string): Token[] {
   const out: Token[] = [];
   let negLeft = 0;
   for (const t of raw) {
-    if (CLAUSE_BREAK.test(t)) {
+    const c = t.charCodeAt(0);
+    if (c < 97 || c > 122) {
+      // Clause break: one of . , ; : ! ? ( ) or a newline.
       negLeft = 0;
       continue;
     }
@@ -271,4 +286,188 @@ export function extractNamedFeatures(text: string): SparseNamed {
   // Sublinear term frequency.
   for (const [k, v] of m) m.set(k, v > 1 ? 1 + Math.log(v) : v);
   return m;
+}
+
+/**
+ * Hashed sparse features: the same features as extractNamedFeatures(), identified by a 32-bit
+ * hash of their name instead of the name itself, accumulated without building strings. Character
+ * 4-grams of the letters a-z and space are coded exactly (5 bits a character) before mixing.
+ */
+export interface HashedFeatures {
+  /** Feature ids (hashes); `n` of them are valid. */
+  ids: Int32Array;
+  vals: Float64Array;
+  n: number;
+  /** Feature names, parallel to ids; only filled when names were asked for (training). */
+  names: string[] | null;
+}
+
+/** Finaliser of MurmurHash3: a bijective 32-bit mix. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** FNV-1a over the characters of a string (not mixed). */
+function hashStr(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h;
+}
+
+const SEED_W = 0x1b873593;
+const SEED_N = 0x3c6ef372;
+const SEED_B = 0x5bd1e995;
+const SEED_C = 0x27d4eb2f;
+const SEED_K = 0x165667b1;
+
+const CONCEPT_IDS = CONCEPTS.map((_, i) => fmix(SEED_K + i));
+
+/** Open-addressing accumulator reused between calls (extraction is synchronous). */
+class Accumulator {
+  keys = new Int32Array(1 << 12);
+  vals = new Float64Array(1 << 12);
+  stamp = new Int32Array(1 << 12);
+  order = new Int32Array(1 << 11);
+  names: string[] | null = null;
+  slotName: string[] = [];
+  gen = 0;
+  count = 0;
+
+  reset(withNames: boolean) {
+    this.gen++;
+    if (this.gen > 0x3fffffff) {
+      this.stamp.fill(0);
+      this.gen = 1;
+    }
+    this.count = 0;
+    this.names = withNames ? [] : null;
+  }
+
+  add(id: number, w: number, name: string) {
+    const mask = this.keys.length - 1;
+    let i = id & mask;
+    const g = this.gen;
+    while (this.stamp[i] === g) {
+      if (this.keys[i] === id) {
+        this.vals[i] += w;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    this.stamp[i] = g;
+    this.keys[i] = id;
+    this.vals[i] = w;
+    this.order[this.count++] = i;
+    if (this.names) this.slotName[i] = name;
+    if (this.count * 2 >= this.keys.length) this.grow();
+  }
+
+  private grow() {
+    const oldKeys = this.keys;
+    const oldVals = this.vals;
+    const oldOrder = this.order.subarray(0, this.count);
+    const oldNames = this.slotName;
+    const size = oldKeys.length * 2;
+    this.keys = new Int32Array(size);
+    this.vals = new Float64Array(size);
+    this.stamp = new Int32Array(size);
+    this.order = new Int32Array(size / 2);
+    this.slotName = [];
+    this.gen = 1;
+    const mask = size - 1;
+    let n = 0;
+    for (const s of oldOrder) {
+      let i = oldKeys[s] & mask;
+      while (this.stamp[i] === 1) i = (i + 1) & mask;
+      this.stamp[i] = 1;
+      this.keys[i] = oldKeys[s];
+      this.vals[i] = oldVals[s];
+      if (this.names) this.slotName[i] = oldNames[s];
+      this.order[n++] = i;
+    }
+  }
+
+  result(): HashedFeatures {
+    const n = this.count;
+    const ids = new Int32Array(n);
+    const vals = new Float64Array(n);
+    const names = this.names ? new Array<string>(n) : null;
+    for (let j = 0; j < n; j++) {
+      const s = this.order[j];
+      ids[j] = this.keys[s];
+      const v = this.vals[s];
+      // Sublinear term frequency.
+      vals[j] = v > 1 ? 1 + Math.log(v) : v;
+      if (names) names[j] = this.slotName[s];
+    }
+    return { ids, vals, n, names };
+  }
+}
+
+const ACC = new Accumulator();
+const GRAM = new Int32Array(64);
+
+/**
+ * Hashed version of extractNamedFeatures(); pass the normalised text and its tokens when they
+ * are already at hand. `withNames` also returns the feature names (slower; for training).
+ */
+export function extractHashedFeatures(
+  text: string,
+  prepared?: { norm: string; toks: Token[] },
+  withNames = false,
+): HashedFeatures {
+  const norm = prepared ? prepared.norm : normalize(text);
+  const toks = prepared ? prepared.toks : tokenize(norm);
+  const acc = ACC;
+  acc.reset(withNames);
+  const nt = toks.length;
+  let hNext = nt ? hashStr(toks[0].s) : 0;
+  for (let i = 0; i < nt; i++) {
+    const t = toks[i];
+    const hs = hNext;
+    const stop = STOPWORDS.has(t.w);
+    if (!stop) {
+      acc.add(fmix(hs ^ SEED_W), 1, withNames ? "w:" + t.s : "");
+      if (t.neg) acc.add(fmix(hs ^ SEED_N), 1, withNames ? "n:" + t.s : "");
+      const w = t.w;
+      const len = w.length;
+      if (len >= 4) {
+        // Codes of " " + w + " ": space is 0, a..z are 1..26.
+        const m = len + 2;
+        const codes = m <= GRAM.length ? GRAM : new Int32Array(m);
+        codes[0] = 0;
+        for (let j = 0; j < len; j++) codes[j + 1] = w.charCodeAt(j) - 96;
+        codes[m - 1] = 0;
+        for (let j = 0; j + 4 <= m; j++) {
+          const code = (codes[j] << 15) | (codes[j + 1] << 10) | (codes[j + 2] << 5) | codes[j + 3];
+          acc.add(
+            fmix(code ^ SEED_C),
+            0.25,
+            withNames ? "c:" + (" " + w + " ").slice(j, j + 4) : "",
+          );
+        }
+      }
+    }
+    if (i + 1 < nt) {
+      const u = toks[i + 1];
+      hNext = hashStr(u.s);
+      if (!(stop && STOPWORDS.has(u.w))) {
+        acc.add(
+          fmix(Math.imul(hs, 0x9e3779b1) ^ hNext ^ SEED_B),
+          0.8,
+          withNames ? "b:" + t.s + "_" + u.s : "",
+        );
+      }
+    }
+  }
+  for (let k = 0; k < CONCEPTS.length; k++) {
+    if (CONCEPTS[k][1].test(norm)) {
+      acc.add(CONCEPT_IDS[k], 1.5, withNames ? "k:" + CONCEPTS[k][0] : "");
+    }
+  }
+  return acc.result();
 }
