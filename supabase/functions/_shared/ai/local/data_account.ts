@@ -156,6 +156,8 @@ export const ACCOUNT_DATA: SubCategoryData = {
     examples: [
       "I want to sign up for your newsletter",
       "subscribe me to the newsletter please",
+      "could you help me correct the personal details on my profile?",
+      "what's the status of my newsletter subscription?",
       "How can I cancel my newsletter subscription?",
       "I'd like to receive your email updates and offers",
       "remove my email from the mailing list",

@@ -67,6 +67,9 @@ export const BILLING_DATA: SubCategoryData = {
   refund_request: {
     examples: [
       "I'm still waiting for my compensation of 300 dollars",
+      "I'm expecting 45 dollars back, has it been processed?",
+      "reimburse 80 euros to my card please",
+      "still waiting on my money back, it was 25 dollars",
       "I expect a refund of $25, when will it arrive?",
       "has my reimbursement of 60 euros been processed?",
       "where is the rebate you promised me",
@@ -180,6 +183,8 @@ export const BILLING_DATA: SubCategoryData = {
       "payment issue",
       "problem with payment",
       "I have an issue paying for my order",
+      "I have a problem paying for my order, what should I do?",
+      "I'm having trouble paying for my purchase",
       "Can I pay in installments?",
       "Is Apple Pay supported as a payment option?",
       "The transfer failed and the money has not come back",
@@ -198,6 +203,8 @@ export const BILLING_DATA: SubCategoryData = {
       "see which payment methods are available",
       "report a double charge",
       "complete the payment",
+      "report a problem paying for my order",
+      "let you know about an issue with paying",
     ],
     nouns: [
       "my payment",
@@ -211,6 +218,8 @@ export const BILLING_DATA: SubCategoryData = {
   subscription_change: {
     examples: [
       "how much is the fee to cancel my contract",
+      "where can I see the penalty for ending my contract early?",
+      "show me the termination fee for my plan",
       "are there any termination charges if I leave early?",
       "what would it cost me to cancel now",
       "tell me about the early cancellation penalty",

@@ -9,7 +9,7 @@ import { BILLING_DATA } from "./data_billing.ts";
 import { GENERAL_DATA } from "./data_general.ts";
 import { TECHNICAL_DATA } from "./data_technical.ts";
 import type { SubCategoryEntry } from "./data_types.ts";
-import { LONGFORM } from "./data_longform.ts";
+import { LONGFORM, LONGFORM_QUEUES } from "./data_longform.ts";
 import { MAIL_TICKETS } from "./data_mail.ts";
 import { rng } from "./classifier.ts";
 
@@ -94,6 +94,7 @@ export function baseItems(): BaseItem[] {
     const d = DATA[sub];
     for (const t of d.examples) items.push({ text: t, label, group: group++ });
     for (const t of LONGFORM[sub] ?? []) items.push({ text: t, label, group: group++ });
+    for (const t of LONGFORM_QUEUES[sub] ?? []) items.push({ text: t, label, group: group++ });
     for (const t of MAIL_TICKETS[sub] ?? []) items.push({ text: t, label, group: group++ });
     d.phrases.forEach((p, i) => {
       for (let j = 0; j < 5; j++) {
