@@ -2,7 +2,9 @@
  * Spam score: a small logistic regression over words, word pairs, hand-written spam concepts
  * (prizes, phishing, pharma, adult, crypto, loans, SEO offers, advance-fee scams, premium-rate
  * SMS) and structural cues (many or shortened links, links to bare IP addresses, capitals,
- * money amounts, phone numbers, exclamation marks). Trained in-process on data_spam.ts plus the
+ * money amounts, phone numbers, exclamation marks, SMS short codes, repeated or disguised links,
+ * CJK and garbled text) plus mailing-list cues (subject tags, quoted replies, list footers) that
+ * mark list traffic as routine. Trained in-process on data_spam.ts plus the
  * support examples of the category model (genuine mail), weighted so that genuine support mail
  * is almost never flagged.
  */
@@ -12,8 +14,12 @@ import { LONGFORM } from "./data_longform.ts";
 import { MAIL_TICKETS } from "./data_mail.ts";
 import { DATA } from "./training_data.ts";
 
-/** Score at or above which a message is called spam (chosen for a very low false-positive rate). */
-export const SPAM_THRESHOLD = 0.7;
+/**
+ * Score at or above which a message is called spam, chosen by a threshold sweep for the best F1
+ * with at most 1 % of genuine SMS and of genuine list/newsletter mail flagged (0.8: about 0.2 % and
+ * 1 %); the support-mail floor test scores at most about 0.33.
+ */
+export const SPAM_THRESHOLD = 0.8;
 
 /** Longest prefix of a message the spam model reads. */
 const MAX_CHARS = 1200;
@@ -91,6 +97,30 @@ const CONCEPTS: Array<[string, RegExp]> = [
     /\b(\d\d ?% off|cheap\w*|lowest prices?|wholesale|discount(ed)? (prices?|deals?)|special (offer|promotion)|amazing deal|best deals?|save (up to|big|hundreds)|bargain)\b/,
   ],
   ["casino", /\b(casino|free spins|welcome bonus|jackpots?|poker|betting|bet now|slots)\b/],
+  [
+    "advance_fee",
+    /\b(business (proposal|proposition|transaction)|plea for|my dear|foreign (account|partner)|(ministry|department) of (minerals|mines|petroleum|energy|finance|works)|strictly (private|confidential)|(urgent|your|kind) assistance|(humbly |kindly )?seek your|modalities|(nigeria|lagos|ghana|sierra leone|ivory coast|zimbabwe|south africa|benin|togo)\b|crude oil|over.?invoic\w*|contract (sum|value)|(us\$|usd ?)\d{1,3}(,\d{3}){2,}|\d+(\.\d+)? ?m(illion|ln) (us )?(dollars|usd)|security company|god bless|my late|deposited|trustworth\w+|honest (and|person)|reliable (person|partner)|with warm heart)/,
+  ],
+  [
+    "stock",
+    /\b(otcbb|otc ?bb|pink sheets|stock (alert|pick|profile|tip)s?|undervalued|(strong|speculative) buy|price target|ticker|symbol: ?[a-z]{3,5}|(our|this) (company|stock) is|investors? (alert|should)|forward.looking statements|shares? (are|is) (trading|expected))\b/,
+  ],
+  [
+    "mlm",
+    /\b(mlm|network marketing|downline|home.?based business|home business|business opportunit\w+|income opportunit\w+|residual income|multi.?level|extra income|monthly checks?|work (at|from) home)\b/,
+  ],
+  [
+    "adult2",
+    /\b(porn\w*|dildo|tits|teens?|barely legal|webcam|live cams?|(\d\d|eighteen) year old (girls|babes)|babes|sweetie|erotic|sex(ual)?|potency|inches)\b/,
+  ],
+  [
+    "bulk_greeting",
+    /(\bdear (sir|madam|friend|fellow)|\bsir ?\/ ?madam|\bdear [\w.-]+@|\bgreetings!|\bhello friend|\battention:? (all|president|ceo|home ?owners?))/,
+  ],
+  [
+    "bulk_notice",
+    /\b(unsolicited (commercial )?e-?mail|senate bill|bill s\.? ?\d{3,4}|h\.? ?r\.? ?\d{3,4}|this (e-?mail )?(ad|advertisement|message) is (being )?sent|you (have )?received this (e-?mail|message)|you are receiving this (because|e-?mail)|(remove|exclude|take) (yourself|your (e-?mail|address)|me)|to be (excluded|removed)|recurring list|(h\.r\.|bill s\.?) ?\d{3,4}|section 301|sent in compliance|one.time (mailing|e-?mail)|do not reply to this|if you wish to be removed)\b/,
+  ],
 ];
 
 const SHORTENER =
@@ -100,6 +130,10 @@ const ODD_TLD =
   /^(https?:\/\/)?[^/?#:]+\.(ru|cn|biz|info|xyz|top|cc|xxx|click|win|loan|ws)([/?#:]|$)/;
 const IP_URL = /\bhttps?:\/\/\d{1,3}(\.\d{1,3}){3}/;
 const MONEY = /[$£€]\s?\d[\d,.]*|\b\d[\d,.]*\s?(usd|dollars|euros?|pounds|gbp)\b/g;
+const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]/g;
+const LIST_TAG = /^\s*((re|fwd?|aw|sv)\s*:\s*)*\[[^\]\n]{2,30}\]/i;
+const LIST_CUE =
+  /(mailing list|listinfo|mailman|list archives?|groups? (is|are) subject to|-unsubscribe@|-request@|digest,? vol|to post to this (list|group)|posted to (the|this) (list|group))/;
 const PHONE = /(?<![\d-])(\+?\d[\d -]{8,}\d)(?![\d-])/g;
 
 /** Words too common to help (they still take part in word pairs). */
@@ -126,6 +160,11 @@ export function spamFeatures(text: string): Features {
     .replace(/[$£€]\s?\d[\d,.]*/g, " zmoney ")
     .match(/[a-z][a-z']*|\d+/g) ?? [];
   const words: string[] = [];
+  // CJK text has no spaces: character pairs stand in for words.
+  const cjkRuns = lower.match(/[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}/g) ?? [];
+  for (const run of cjkRuns) {
+    for (let i = 0; i + 1 < run.length; i++) words.push(run.slice(i, i + 2));
+  }
   for (const t of tokens) {
     if (/^\d/.test(t)) words.push(t.length >= 9 ? "zlongnum" : t.length >= 4 ? "znum4" : "znum");
     else words.push(t.replace(/'/g, ""));
@@ -141,28 +180,75 @@ export function spamFeatures(text: string): Features {
   const inv = norm ? 1 / Math.sqrt(norm) : 0;
   for (const [k, v] of wordFeats) f.set(k, v * inv * 2);
 
-  for (const [name, re] of CONCEPTS) if (re.test(lower)) f.set("k:" + name, 1);
+  // Mailing-list traffic: its unsubscribe footer is routine, not a sign of bulk mail.
+  const listy = LIST_TAG.test(raw) || LIST_CUE.test(lower);
+  if (listy) f.set("s:listy", 1);
+  for (const [name, re] of CONCEPTS) {
+    if (!re.test(lower)) continue;
+    const routine = listy && name === "unsubscribe";
+    f.set("k:" + name + (routine ? "_list" : ""), 1);
+  }
+
   const urls = lower.match(URL_RE) ?? [];
   if (urls.length) f.set("s:urls" + bin(urls.length, [2, 4, 8]), 1);
   if (SHORTENER.test(lower)) f.set("s:shortener", 1);
   if (IP_URL.test(lower)) f.set("s:ip_url", 1);
   if (urls.some((u) => ODD_TLD.test(u))) f.set("s:odd_tld", 1);
   if (/^\s*(re|aw|sv|fwd?)\s*:/i.test(raw)) f.set("s:reply", 1);
+  if (LIST_TAG.test(raw)) f.set("s:list_tag", 1);
+  // Bulk mailers tag subjects with random tokens ("... dfvht", "[6bftc]", "(0766aEx-42)").
+  const subjectEnd = (raw.split("\n")[0].trim().match(/\S+$/) ?? [""])[0].replace(/[[\]()]/g, "");
+  if (
+    /^(?=.*\d)(?=.*[a-z])[a-z\d-]{5,}$/i.test(subjectEnd) && !/#/.test(raw.split("\n")[0]) ||
+    /^[b-df-hj-np-tv-z]{4,6}$/.test(subjectEnd)
+  ) f.set("s:subject_junk", 1);
+  if (/[#*]{8,}|(xx){5,}/i.test(raw)) f.set("s:banner", 1);
+  if ((raw.match(/(^|\s)>+\s/g) ?? []).length >= 2) f.set("s:quoted", 1);
+  if (/\b(wrote|writes|said):/i.test(raw)) f.set("s:wrote", 1);
+  const cjk = (raw.match(CJK) ?? []).length;
+  if (cjk >= 4) f.set("s:cjk", 1);
+  const garbled = (raw.match(/\ufffd/g) ?? []).length;
+  if (garbled >= 3) f.set("s:garbled" + bin(garbled, [20]), 1);
+  if (urls.length >= 2 && new Set(urls).size < urls.length) f.set("s:url_repeat", 1);
+  if (urls.some((u) => /^(https?:\/\/)?[^/\s]+:\d+/.test(u))) f.set("s:url_port", 1);
+  if (urls.some((u) => /^(https?:\/\/)?[^/\s]*%[0-9a-f]{2}/.test(u))) f.set("s:url_encoded", 1);
+  if (urls.length) {
+    const rest = lower.replace(URL_RE, " ").match(/[a-z]{2,}/g) ?? [];
+    if (rest.length < 12) f.set("s:link_mostly", 1);
+  }
+  if ((raw.match(/\b[B-HJ-Z] [a-z]{3,}/g) ?? []).length >= 2) f.set("s:split_words", 1);
   const money = lower.match(MONEY) ?? [];
   if (money.length) f.set("s:money" + bin(money.length, [2, 4]), 1);
   const phones = raw.match(PHONE) ?? [];
   if (phones.length) f.set("s:phone", 1);
+  // SMS short codes ("txt WIN to 80081") and premium-rate numbers, not ordinary phone numbers
+  // (links are left out: their query strings are full of digits).
+  const noUrl = lower.replace(URL_RE, " ");
+  if (/\b(to|txt|text|send|call|reply|on)\s*:?\s*\d{5}(?![\d -]*\d)/.test(noUrl)) {
+    f.set("s:shortcode", 1);
+  }
+  if (/(^|\D)0[89]\d{8,9}(\D|$)/.test(noUrl)) f.set("s:premium_no", 1);
+  if (
+    /\b\d{2,3}p\b|\b1[68]\+|\bname (and|&) age\b|\bpo ?box ?\d+|\bstop ?2 ?stop|\bfrom (a |your )?landline|(^|\s)[£?]\d[\d,]{2,}/
+      .test(noUrl)
+  ) {
+    f.set("s:sms_terms", 1);
+  }
+  // Undecoded ISO-2022-JP mail ("$B...(B") is full of "!", capitals and "$" that mean nothing.
+  const jis = (raw.match(/\$B|\(B/g) ?? []).length >= 4;
+  if (jis) f.set("s:jis", 1);
   const letters = raw.match(/[A-Za-z]{3,}/g) ?? [];
-  if (letters.length >= 4) {
+  if (letters.length >= 4 && !jis) {
     const caps = letters.filter((w) => w === w.toUpperCase()).length / letters.length;
     if (caps >= 0.5) f.set("s:caps_most", 1);
     else if (caps >= 0.2) f.set("s:caps_some", 1);
   }
-  const bangs = (raw.match(/!/g) ?? []).length;
+  const bangs = jis ? 0 : (raw.match(/!/g) ?? []).length;
   if (bangs >= 3) f.set("s:bangs", 1);
-  if (/!!|\?!/.test(raw)) f.set("s:multibang", 1);
+  if (!jis && /!!|\?!/.test(raw)) f.set("s:multibang", 1);
   if (/\b(u|ur|r|txt|msg|4u|2day|2nite)\b/.test(lower)) f.set("s:textspeak", 1);
   if (letters.length < 30) f.set("s:short", 1);
+  else if (letters.length >= 120) f.set("s:long", 1);
   return f;
 }
 
@@ -190,6 +276,8 @@ const FOOTERS = [
   "\n--\nTom\nhttp://tom.example.net/blog",
   "\n\nRegards,\nMarco Rossi\nIT Manager, Blue Harbor Logistics\nTel. 312-555-0187",
   "\n\nTo unsubscribe from this list, send an email to list-leave@lists.example.org",
+  "\n\n------------------------ Group sponsor ------------------------\nTo unsubscribe from this group, send an email to:\ndiscuss-unsubscribe@groups.example.com\nYour use of Example Groups is subject to the Terms of Service",
+  "\n\n--\nYou received this message because you are subscribed to the users group.\nTo post to this group, send email to users@groups.example.org\nhttp://groups.example.org/users",
 ];
 
 function train(): Model {
@@ -206,9 +294,9 @@ function train(): Model {
     ...spam.map((t) => ({ f: spamFeatures(t), y: 1 })),
     ...ham.map((t) => ({ f: spamFeatures(t), y: 0 })),
   ];
-  // Ham counts a little more than spam in total: a missed spam costs less than a lost ticket.
+  // Ham counts twice as much as spam in total: a missed spam costs less than a lost ticket.
   const wSpam = rows.length / (2 * spam.length);
-  const wHam = (1.5 * rows.length) / (2 * ham.length);
+  const wHam = (2 * rows.length) / (2 * ham.length);
   const w = new Map<string, number>();
   const avg = new Map<string, number>();
   let b = 0;
