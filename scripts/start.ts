@@ -89,11 +89,22 @@ async function main() {
   const [{ time_zone: timeZone }] = await sql<{ time_zone: string }[]>`
     select coalesce(nullif(app_private.get_setting('time_zone'), ''), 'UTC') as time_zone`;
 
+  const config = await userConfig();
+  console.log(
+    `\nAI: ${
+      config.OPENAI_API_KEY
+        ? `OpenAI (${config.ISTS_OPENAI_MODE ?? "parallel"} mode, ${
+          config.OPENAI_BASE_URL ?? "api.openai.com"
+        }), local model as fallback`
+        : "built-in local model (set OPENAI_API_KEY to use OpenAI)"
+    }`,
+  );
   console.log(`\nIngesting ${messages.length} messages from ${options.input}`);
   for (const p of problems) console.log(`  skipped ${p}`);
   let sent = 0;
   // Intake may require an API key (ISTS_INTAKE_API_KEYS): use the first configured one.
-  const apiKey = (await userConfig()).ISTS_INTAKE_API_KEYS?.split(",")[0]?.trim();
+  const apiKey = (await userConfig()).ISTS_INTAKE_API_KEYS?.split(",").map((k) => k.trim())
+    .find(Boolean);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (apiKey) headers["x-api-key"] = apiKey;
   const results = await mapLimit(messages, 8, async ({ line, message }: NumberedMessage) => {
@@ -216,6 +227,7 @@ async function main() {
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGHUP", stop);
   await new Promise(() => {});
 }
 

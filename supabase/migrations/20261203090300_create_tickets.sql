@@ -1,5 +1,20 @@
 -- Tickets and everything recorded about them.
 
+-- The taxonomy: every sub-category belongs to exactly one category. Tickets, analyses and
+-- routing rules reference it, so a correction cannot store an unknown or mismatched label.
+create table public.ticket_sub_categories (
+  sub_category varchar(50) primary key,
+  category varchar(50) not null check (category in ('billing', 'technical', 'account', 'general')),
+  unique (category, sub_category)
+);
+insert into public.ticket_sub_categories (sub_category, category) values
+  ('password_reset', 'account'), ('login_problem', 'account'), ('account_update', 'account'),
+  ('account_deletion', 'account'), ('invoice_request', 'billing'), ('refund_request', 'billing'),
+  ('payment_failed', 'billing'), ('subscription_change', 'billing'), ('bug_report', 'technical'),
+  ('outage', 'technical'), ('integration', 'technical'), ('performance', 'technical'),
+  ('documentation', 'general'), ('how_to', 'general'), ('feature_request', 'general'),
+  ('complaint', 'general'), ('other', 'general');
+
 create table public.tickets (
   id uuid primary key default gen_random_uuid(),
   ticket_number bigint generated always as identity unique,
@@ -46,7 +61,9 @@ create table public.tickets (
   raw_metadata jsonb not null default '{}',
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint tickets_assigned_needs_agent check (status <> 'assigned' or assigned_to is not null)
+  constraint tickets_assigned_needs_agent check (status <> 'assigned' or assigned_to is not null),
+  constraint tickets_sub_category_of_category foreign key (category, sub_category)
+    references public.ticket_sub_categories (category, sub_category)
 );
 comment on table public.tickets is 'One row per customer request; the pipeline fills classification, routing and SLA.';
 comment on column public.tickets.idempotency_key is 'SHA-256 of normalised sender, subject and body; repeats within the dedupe window return the existing ticket.';
@@ -89,11 +106,13 @@ create table public.ai_analysis (
   prompt_tokens integer,
   completion_tokens integer,
   total_cost numeric(10, 6),
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  constraint ai_analysis_sub_category_of_category foreign key (category, sub_category)
+    references public.ticket_sub_categories (category, sub_category)
 );
 create index ai_analysis_ticket_id_idx on public.ai_analysis (ticket_id);
 create index ai_analysis_content_hash_idx on public.ai_analysis (content_hash, created_at desc);
-comment on column public.ai_analysis.content_hash is 'SHA-256 of customer tier, subject and the first 200 characters of the body: the 24 h analysis cache key.';
+comment on column public.ai_analysis.content_hash is 'SHA-256 of customer tier, subject and body: the 24 h analysis cache key (the whole body, not its first 200 characters: messages that share an opening must not share an analysis).';
 comment on column public.ai_analysis.fallback_reason is 'Why another provider''s answer replaced this model''s (e.g. OpenAI failed, the local model answered).';
 
 create table public.ticket_events (
@@ -112,7 +131,7 @@ create table public.routing_rules (
   name varchar(100) not null,
   -- Match criteria (null = any)
   category varchar(50) check (category in ('billing', 'technical', 'account', 'general')),
-  sub_category varchar(50),
+  sub_category varchar(50) references public.ticket_sub_categories (sub_category),
   priority varchar(20) check (priority in ('urgent', 'high', 'medium', 'low')),
   customer_tier varchar(20) check (customer_tier in ('standard', 'vip', 'enterprise')),
   language varchar(10),

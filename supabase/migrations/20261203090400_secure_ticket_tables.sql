@@ -1,6 +1,13 @@
 -- Row-level security for ticket data: service_role does everything, a signed-in agent
 -- reads the tickets of their own team and updates the tickets assigned to them, anon nothing.
 
+alter table public.ticket_sub_categories enable row level security;
+revoke all on public.ticket_sub_categories from anon, authenticated;
+grant all on public.ticket_sub_categories to service_role;
+grant select on public.ticket_sub_categories to authenticated;
+create policy ticket_sub_categories_select_signed_in_agents on public.ticket_sub_categories
+  for select to authenticated using (app_private.current_agent_id() is not null);
+
 alter table public.tickets enable row level security;
 alter table public.ai_analysis enable row level security;
 alter table public.ticket_events enable row level security;

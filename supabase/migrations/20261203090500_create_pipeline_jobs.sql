@@ -120,15 +120,16 @@ begin
 end;
 $$;
 
--- Marks a stage as draining for the next 30 s (refreshed by the drain while it works).
+-- Marks a stage as draining for the next 5 s, refreshed before every claim. A drain stuck on
+-- a slow batch (a hanging AI call) lets the mark lapse, so new jobs ring another drain.
 create function app_private.mark_drain_active(p_stage text)
 returns void
 language sql
 set search_path = ''
 as $$
   update app_private.stage_drains
-  set active_until = now() + interval '30 seconds'
-  where stage = p_stage and (active_until is null or active_until < now() + interval '20 seconds')
+  set active_until = now() + interval '5 seconds'
+  where stage = p_stage and (active_until is null or active_until < now() + interval '4 seconds')
 $$;
 
 -- Clears a stage's drain mark once every transaction that saw it has committed.

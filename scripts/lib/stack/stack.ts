@@ -194,6 +194,13 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
     throw error;
   }
   await ensurePackages();
+  const state0 = await readState();
+  const ours = state0.serverPid !== undefined && isAlive(state0.serverPid);
+  if (!ours && await portTaken(FUNCTIONS_PORT)) {
+    throw new Error(
+      `Cannot start the functions server: port ${FUNCTIONS_PORT} is taken by another program`,
+    );
+  }
   await initCluster();
   const configChanged = await writeClusterConfig();
   if (configChanged && await postgresRunning()) await restartPostgres();
@@ -248,16 +255,23 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
     step(`starting the functions server on ${FUNCTIONS_URL}`);
     // A small supervisor restarts the server if it dies after a good start (an outage, a
     // crash); a server that dies within 10 s of starting is a configuration error: stop.
-    const server = `${join(BIN, "deno")} run -A --no-prompt ${
-      join(ROOT, "scripts", "lib", "local_server.ts")
-    }`;
-    const loop = `while :; do started=$(date +%s); ${server}; code=$?; ` +
+    // The server command reaches the loop through the environment, so that the loop's own
+    // command line does not name local_server.ts (a `pkill -f local_server.ts` kills the
+    // server, which the loop then restarts, not the loop itself).
+    const loop = `while :; do started=$(date +%s); $ISTS_SERVER_COMMAND; code=$?; ` +
       `if [ $(( $(date +%s) - started )) -lt 10 ]; then exit $code; fi; ` +
       `echo "functions server exited ($code); restarting"; sleep 1; done`;
     const cmd = `setsid bash -c '${loop}' >>${SERVER_LOG} 2>&1 < /dev/null & echo $!`;
     const logStart = existsSync(SERVER_LOG) ? (await Deno.stat(SERVER_LOG)).size : 0;
     const pid = Number((await mustRun("bash", ["-c", cmd], {
-      env: { ...Deno.env.toObject(), ...serverEnv, DENO_NO_UPDATE_CHECK: "1" },
+      env: {
+        ...Deno.env.toObject(),
+        ...serverEnv,
+        DENO_NO_UPDATE_CHECK: "1",
+        ISTS_SERVER_COMMAND: `${join(BIN, "deno")} run -A --no-prompt ${
+          join(ROOT, "scripts", "lib", "local_server.ts")
+        }`,
+      },
     })).trim());
     state.serverPid = pid;
     state.serverFingerprint = print;

@@ -14,7 +14,7 @@ export function getSql(env: Env): Sql {
     sql = postgres(url, {
       max: env.ISTS_DB_POOL_MAX ?? 10,
       idle_timeout: 30,
-      connect_timeout: 10,
+      connect_timeout: 5,
       // The Supabase transaction pooler (port 6543) cannot keep prepared statements.
       prepare: !/:6543\//.test(url),
       onnotice: () => {},

@@ -20,41 +20,48 @@ function isTimeZone(value: string): boolean {
   }
 }
 
+/** Price table of ISTS_OPENAI_PRICES: USD per million tokens, per model. */
+export const PriceTableSchema = z.record(
+  z.string().min(1),
+  z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict(),
+);
+
+/** Model per OpenAI task of ISTS_OPENAI_MODELS. */
+export const ModelTableSchema = z.object({
+  classify: z.string().min(1),
+  sentiment: z.string().min(1),
+  priority: z.string().min(1),
+  combined: z.string().min(1),
+  translate: z.string().min(1),
+}).partial().strict();
+
+function parsesAs(text: string, schema: z.ZodType): boolean {
+  try {
+    return schema.safeParse(JSON.parse(text)).success;
+  } catch {
+    return false;
+  }
+}
+
 /** Every setting the functions and scripts read, with its rules. */
 export const EnvSchema = z.object({
   SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection URL"),
   SUPABASE_URL: optionalUrl,
   SUPABASE_SERVICE_ROLE_KEY: optionalString,
   ISTS_PIPELINE_TOKEN: optionalString,
-  OPENAI_API_KEY: z.string().regex(/^\S{8,}$/, "must be an API key without spaces").optional(),
+  OPENAI_API_KEY: z.string().regex(/^\S+$/, "must be an API key without spaces").optional(),
   OPENAI_BASE_URL: optionalUrl,
   ISTS_OPENAI_MODE: z.enum(["parallel", "combined"]).optional(),
   ISTS_OPENAI_MODEL: optionalString,
-  ISTS_OPENAI_MODELS: z.string().refine((text) => {
-    try {
-      const value = JSON.parse(text);
-      const tasks = ["classify", "sentiment", "priority", "combined", "translate"];
-      return typeof value === "object" && value !== null &&
-        Object.entries(value).every(([k, v]) => tasks.includes(k) && typeof v === "string");
-    } catch {
-      return false;
-    }
-  }, 'must be JSON like {"classify":"gpt-4o-mini","translate":"gpt-4o"}').optional(),
+  ISTS_OPENAI_MODELS: z.string().refine(
+    (text) => parsesAs(text, ModelTableSchema),
+    'must be JSON like {"classify":"gpt-4o-mini","translate":"gpt-4o"}',
+  ).optional(),
   ISTS_OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).optional(),
-  ISTS_OPENAI_PRICES: z.string().refine((text) => {
-    try {
-      const value = JSON.parse(text);
-      return typeof value === "object" && value !== null &&
-        Object.values(value).every((p) =>
-          typeof p === "object" && p !== null &&
-          typeof (p as Record<string, unknown>).inputPerMillion === "number" &&
-          typeof (p as Record<string, unknown>).outputPerMillion === "number"
-        );
-    } catch {
-      return false;
-    }
-  }, 'must be JSON like {"gpt-4o-mini":{"inputPerMillion":0.15,"outputPerMillion":0.6}}')
-    .optional(),
+  ISTS_OPENAI_PRICES: z.string().refine(
+    (text) => parsesAs(text, PriceTableSchema),
+    'must be JSON like {"gpt-4o-mini":{"inputPerMillion":0.15,"outputPerMillion":0.6}}, prices >= 0',
+  ).optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-\S+$/, "must start with xoxb- or xoxp-").optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).refine((u) => u.endsWith("/"), "must end with /")
     .optional(),

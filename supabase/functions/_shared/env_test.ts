@@ -117,12 +117,24 @@ Deno.test("loadEnv() accepts the pool max bounds 1 and 100", () => {
   assert.equal(loadEnv({ SUPABASE_DB_URL: DB_URL, ISTS_DB_POOL_MAX: "100" }).ISTS_DB_POOL_MAX, 100);
 });
 
-Deno.test("loadEnv() rejects an OpenAI key with spaces or fewer than 8 characters", () => {
-  for (const value of ["sk-1234 5678", "sk-1"]) {
-    assert.deepEqual(problemsOf({ SUPABASE_DB_URL: DB_URL, OPENAI_API_KEY: value }), [
-      "env OPENAI_API_KEY must be an API key without spaces",
-    ]);
+Deno.test("loadEnv() rejects an OpenAI key with spaces but accepts short placeholder keys", () => {
+  assert.deepEqual(problemsOf({ SUPABASE_DB_URL: DB_URL, OPENAI_API_KEY: "sk-1234 5678" }), [
+    "env OPENAI_API_KEY must be an API key without spaces",
+  ]);
+  for (const value of ["ollama", "sk-1"]) {
+    assert.equal(loadEnv({ SUPABASE_DB_URL: DB_URL, OPENAI_API_KEY: value }).OPENAI_API_KEY, value);
   }
+});
+
+Deno.test("loadEnv() rejects negative prices and unknown model tasks", () => {
+  const problems = problemsOf({
+    SUPABASE_DB_URL: DB_URL,
+    ISTS_OPENAI_PRICES: '{"gpt-4o-mini":{"inputPerMillion":-1,"outputPerMillion":0.6}}',
+    ISTS_OPENAI_MODELS: "[]",
+  });
+  assert.equal(problems.length, 2);
+  assert.match(problems.join("\n"), /ISTS_OPENAI_PRICES must be JSON/);
+  assert.match(problems.join("\n"), /ISTS_OPENAI_MODELS must be JSON/);
 });
 
 Deno.test("pipelineTokens() returns the service-role key and the pipeline token", () => {

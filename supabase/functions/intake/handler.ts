@@ -42,12 +42,26 @@ export function sanitizeJson(value: unknown, depth = 0): unknown {
   );
 }
 
+// Letters, digits, punctuation or symbols, not counting characters that render as blanks
+// (braille blank, Hangul fillers) or zero-width ones.
 const visible = /[\p{L}\p{N}\p{P}\p{S}]/u;
+const blankLookalikes = /[\u115F\u1160\u2800\u3164\uFFA0\u200B-\u200D\u2060\uFEFF]/g;
+
+/** A plausible mailbox: one @, no leading/trailing/double dots, dotted domain, no label edges "-". */
+export function isEmailAddress(email: string): boolean {
+  if (!z.regexes.unicodeEmail.test(email)) return false;
+  const [local, domain] = email.split("@");
+  if (!local || !domain || local.startsWith(".") || local.endsWith(".") || local.includes("..")) {
+    return false;
+  }
+  const labels = domain.split(".");
+  return labels.length >= 2 && labels.every((l) => l.length > 0 && !/^-|-$/.test(l));
+}
 
 /** Body accepted by `POST /functions/v1/intake`. */
 export const IntakeBody = z.object({
   email: z.string().trim().toLowerCase().superRefine((email, ctx) => {
-    if (!z.regexes.unicodeEmail.test(email) || !/@[^@]+\.[^@.]+$/.test(email)) {
+    if (!isEmailAddress(email)) {
       ctx.addIssue({ code: "custom", message: "must be an email address" });
     } else if (email.length > 255) {
       ctx.addIssue({ code: "custom", message: "must be at most 255 characters" });
@@ -58,7 +72,7 @@ export const IntakeBody = z.object({
   body: z.string().superRefine((body, ctx) => {
     const text = stripControls(body).trim();
     if (text.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
-    else if (!visible.test(text)) {
+    else if (!visible.test(text.replace(blankLookalikes, ""))) {
       ctx.addIssue({ code: "custom", message: "must contain visible text" });
     } else if (body.length > 100_000) {
       ctx.addIssue({ code: "custom", message: "must be at most 100000 characters" });
@@ -132,7 +146,15 @@ export function createIntakeHandler(
     if (req.method === "OPTIONS") return new Response(null, { status: 204 });
     requireMethod(req, ["POST", "OPTIONS"]);
     requireApiKey(req, deps.apiKeys);
-    const raw = sanitizeJson(await readJson(req, MAX_BODY_BYTES));
+    const received = await readJson(req, MAX_BODY_BYTES);
+    const raw = sanitizeJson(received);
+    // Cleaning must never turn one address into another: reject instead.
+    const email = (received as { email?: unknown } | null)?.email;
+    if (typeof email === "string" && email !== (raw as { email?: unknown }).email) {
+      throw new HttpError(422, "Cannot accept ticket: email contains invalid characters", [
+        { field: "email", problem: "contains invalid characters" },
+      ]);
+    }
     const parsed = IntakeBody.safeParse(raw);
     if (!parsed.success) {
       const details = parsed.error.issues.flatMap((i) =>
@@ -173,7 +195,8 @@ export function createIntakeHandler(
 /** CORS headers for a browser form on an allowed origin ("*" allows any); none otherwise. */
 export function corsHeaders(req: Request, origins: string[]): Record<string, string> {
   const origin = req.headers.get("origin");
-  if (!origin || !(origins.includes("*") || origins.includes(origin))) return {};
+  if (origins.length === 0) return {};
+  if (!origin || !(origins.includes("*") || origins.includes(origin))) return { "vary": "Origin" };
   return {
     "access-control-allow-origin": origins.includes("*") ? "*" : origin,
     "access-control-allow-methods": "POST, OPTIONS",

@@ -5,6 +5,7 @@ import {
   createIntakeHandler,
   type IntakeDeps,
   type IntakeResult,
+  isEmailAddress,
   MAX_BODY_BYTES,
   type TicketIntakeStore,
 } from "./handler.ts";
@@ -310,4 +311,25 @@ Deno.test("createIntakeHandler() returns a generic 500 when the store throws", a
   assert.equal(log.lines.length, 1);
   assert.equal(log.lines[0].msg, "unhandled error");
   assert.match(String(log.lines[0].fields?.error), /s3cret/);
+});
+
+Deno.test("isEmailAddress() rejects dots and hyphens in the wrong places", () => {
+  for (
+    const bad of ["a@example..com", ".a@example.com", "a..b@example.com", "a@-example.com", "a@b"]
+  ) {
+    assert.equal(isEmailAddress(bad), false, bad);
+  }
+  for (const good of ["a.b+tag@example.com", "jürgen@bücher.example", "x@sub.example.co.uk"]) {
+    assert.equal(isEmailAddress(good), true, good);
+  }
+});
+
+Deno.test("createIntakeHandler() returns 422 for a body of blank look-alike characters", async () => {
+  const list = await details(await handler()(post({ ...VALID, body: "\u2800\u3164\u115F" })));
+  assert.deepEqual(list, [{ field: "body", problem: "must contain visible text" }]);
+});
+
+Deno.test("createIntakeHandler() returns 422 when cleaning would change the email", async () => {
+  const res = await handler()(post({ ...VALID, email: "a\u0000b@example.com" }));
+  assert.equal(res.status, 422);
 });

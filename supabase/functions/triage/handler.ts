@@ -9,7 +9,7 @@ export interface TriageContext {
   channel: string;
   customerTier: CustomerTier;
   history: HistoryItem[];
-  /** SHA-256 of tier, subject and the first 200 characters of the body (computed by SQL). */
+  /** SHA-256 of tier, subject and body (computed by SQL): the analysis cache key. */
   contentHash: string;
   /** An analysis of the same content within 24 h, reused instead of asking the provider. */
   cached: (StoredTriage & { id: string }) | null;

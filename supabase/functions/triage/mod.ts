@@ -16,9 +16,9 @@ export function serveTriage(env: Env): (req: Request) => Promise<Response> {
     tokens: pipelineTokens(env),
     store: createSqlJobStore(sql),
     log,
-    // An OpenAI triage may retry for minutes (3 tasks × 3 attempts × timeout): hold the
-    // claim longer than that, so the sweep does not hand the job to a second worker.
-    lockSeconds: env.OPENAI_API_KEY ? 300 : 60,
+    // An OpenAI triage may retry for over a minute (3 attempts × timeout, with backoff): hold
+    // the claim longer than that, so the sweep does not hand the job to a second worker.
+    lockSeconds: env.OPENAI_API_KEY ? 120 : 60,
     processBatch: createTriageProcessor({
       store: createSqlTriageStore(sql),
       provider: createProviderFromEnv(env, log),

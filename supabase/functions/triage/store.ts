@@ -21,7 +21,7 @@ export function createSqlTriageStore(sql: Sql): TriageStore {
       >`
         with claimed as (
           select t.*, c.tier,
-                 encode(sha256(convert_to(c.tier || E'\n' || t.subject || E'\n' || left(t.body, 200),
+                 encode(sha256(convert_to(c.tier || E'\n' || t.subject || E'\n' || t.body,
                    'UTF8')), 'hex') as content_hash
           from public.tickets t join public.customers c on c.id = t.customer_id
           where t.id = any(${ticketIds}::uuid[])

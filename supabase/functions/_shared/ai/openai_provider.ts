@@ -7,6 +7,7 @@
  */
 import OpenAI from "openai";
 import type { z } from "zod";
+import { detectLanguage } from "./local/language.ts";
 import { cleanBody } from "./local_provider.ts";
 import { type CallDeps, callStructured, OpenAiCallError, type UsageMeter } from "./openai_call.ts";
 import { sharedLimiter } from "./openai_limiter.ts";
@@ -129,13 +130,28 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
   }
 
   async function triage(raw: TriageInput): Promise<TriageResult> {
-    const input: TriageInput = {
+    const original: TriageInput = {
       ...raw,
       subject: (raw.subject ?? "").trim(),
       body: cleanBody(raw.body ?? ""),
       history: (raw.history ?? []).slice(0, 3),
     };
     const meter = createMeter(prices);
+    // A message in another language is translated first and analysed in English; both are kept.
+    const detected = detectLanguage(`${original.subject}\n${original.body}`);
+    let translation: { subject: string; body: string } | undefined;
+    const translationSignals: string[] = [];
+    if (detected !== "en") {
+      translation = await translate(original, meter).catch((error) => {
+        const failure = asCallError(error, "translate");
+        report(failure);
+        translationSignals.push(`translation failed (${failure.kind}): ${failure.message}`);
+        return undefined;
+      });
+    }
+    const input: TriageInput = translation
+      ? { ...original, subject: translation.subject, body: translation.body }
+      : original;
     const controller = new AbortController();
     const run = <T>(task: OpenAiTask, schema: z.ZodType<T>) =>
       callStructured({
@@ -180,15 +196,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
       return await fallBack(raw, failure, meter);
     }
 
-    if (analysis.language !== "en") {
-      const translation = await translate(input, meter).catch((error) => {
-        const failure = asCallError(error, "translate");
-        report(failure);
-        signals.push(`translation failed (${failure.kind}): ${failure.message}`);
-        return undefined;
-      });
-      if (translation) analysis.translation = { language: analysis.language, ...translation };
-    }
+    signals.push(...translationSignals);
+    if (detected !== "en") analysis.language = detected;
+    if (translation) analysis.translation = { language: detected, ...translation };
 
     const used = meter.total();
     return {

@@ -427,9 +427,11 @@ Deno.test("triage() translates a message that is not in English", async () => {
     body: "You charged me twice this month. I want a refund.",
   });
   assert.deepEqual(fake.calls.map((c) => c.body?.response_format?.json_schema?.name), [
-    "combined",
     "translate",
+    "combined",
   ]);
+  // The analysis reads the English translation.
+  assert.match(JSON.stringify(fake.calls[1].body?.messages), /You charged me twice this month/);
   assert.equal(result.fallback, undefined);
 });
 

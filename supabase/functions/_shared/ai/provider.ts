@@ -1,15 +1,8 @@
-import { z } from "zod";
-import type { Env } from "../env.ts";
+import { type Env, ModelTableSchema, PriceTableSchema } from "../env.ts";
 import type { Log } from "../log.ts";
 import { createLocalProvider } from "./local_provider.ts";
 import { createOpenAiProvider } from "./openai_provider.ts";
 import type { AiProvider } from "./types.ts";
-
-/** Price table accepted in ISTS_OPENAI_PRICES (USD per million tokens, per model). */
-export const PriceTableSchema = z.record(
-  z.string(),
-  z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }),
-);
 
 /**
  * The configured triage provider: OpenAI (or any OpenAI-compatible server) when
@@ -27,7 +20,7 @@ export function createProviderFromEnv(env: Env, log: Log): AiProvider {
       ...(model
         ? { classify: model, sentiment: model, priority: model, combined: model, translate: model }
         : {}),
-      ...(env.ISTS_OPENAI_MODELS ? JSON.parse(env.ISTS_OPENAI_MODELS) : {}),
+      ...(env.ISTS_OPENAI_MODELS ? ModelTableSchema.parse(JSON.parse(env.ISTS_OPENAI_MODELS)) : {}),
     },
     prices: env.ISTS_OPENAI_PRICES
       ? PriceTableSchema.parse(JSON.parse(env.ISTS_OPENAI_PRICES))
