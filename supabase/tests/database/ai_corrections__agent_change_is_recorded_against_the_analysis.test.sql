@@ -2,7 +2,7 @@
 -- pipeline's own classification of a new ticket is not.
 begin;
 set local search_path = extensions, public;
-select plan(7);
+select plan(8);
 
 -- SETUP
 select tests.create_team() as team_id \gset
@@ -15,12 +15,13 @@ where id = :'ticket_id';
 select tests.create_customer() as other_customer \gset
 select tests.create_ticket(:'other_customer') as new_ticket \gset
 
--- TEST: an agent's change of category and priority gives two corrections
+-- TEST: an agent's change of category, sub-category and priority gives three corrections
 select tests.authenticate_as(:'agent_id');
-update public.tickets set category = 'billing', priority = 'high' where id = :'ticket_id';
+update public.tickets set category = 'billing', sub_category = 'refund_request', priority = 'high'
+where id = :'ticket_id';
 reset role;
-select is((select count(*)::integer from public.ai_corrections where ticket_id = :'ticket_id'), 2,
-  'two fields corrected, two rows');
+select is((select count(*)::integer from public.ai_corrections where ticket_id = :'ticket_id'), 3,
+  'three fields corrected, three rows');
 select is((select corrected_value from public.ai_corrections
            where ticket_id = :'ticket_id' and field = 'category'), 'billing', 'the new category is kept');
 select is((select ai_value from public.ai_corrections
@@ -30,6 +31,13 @@ select is((select corrected_by from public.ai_corrections
 select is((select count(*)::integer from public.ticket_events
            where ticket_id = :'ticket_id' and event_type = 'classification_corrected'), 1,
   'the correction is in the ticket history');
+
+-- TEST: a sub-category that does not belong to the category is refused
+select tests.authenticate_as(:'agent_id');
+select throws_ok(
+  format('update public.tickets set sub_category = %L where id = %L', 'login_problem', :'ticket_id'),
+  '23503', null, 'billing › login_problem is not a valid classification');
+reset role;
 
 -- TEST: the pipeline classifying a new ticket is not a correction
 update public.tickets set category = 'technical', priority = 'urgent', status = 'analyzed'
