@@ -268,7 +268,11 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
         ...Deno.env.toObject(),
         ...serverEnv,
         DENO_NO_UPDATE_CHECK: "1",
-        ISTS_SERVER_COMMAND: `${join(BIN, "deno")} run -A --no-prompt ${
+        // A heap cap like Supabase's per-worker memory limit; without it V8 grows the heap
+        // lazily under a burst (to ~1 GB RSS) although live memory stays small.
+        ISTS_SERVER_COMMAND: `${
+          join(BIN, "deno")
+        } run -A --no-prompt --v8-flags=--max-old-space-size=512 ${
           join(ROOT, "scripts", "lib", "local_server.ts")
         }`,
       },
