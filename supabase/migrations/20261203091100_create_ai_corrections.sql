@@ -35,12 +35,13 @@ set search_path = ''
 as $$
 declare
   v_analysis public.ai_analysis;
-  v_agent uuid := app_private.current_agent_id();
+  v_agent uuid;
 begin
   -- The pipeline's own writes (analysis, routing) are not corrections.
   if old.status in ('new', 'analyzing') or coalesce(current_setting('ists.pipeline', true), '') = 'on' then
     return null;
   end if;
+  v_agent := app_private.current_agent_id();
   select * into v_analysis from public.ai_analysis a
   where a.ticket_id = new.id order by a.created_at desc limit 1;
   if not found then
