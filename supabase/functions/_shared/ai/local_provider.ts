@@ -4,7 +4,9 @@
  * - category / sub-category: a softmax regression over stemmed word unigrams and bigrams (with
  *   negation marking), character 4-grams and hand-written concept keywords, trained in-process
  *   on hand-written examples (./local/data_*.ts) the first time it is needed, with a calibrated
- *   temperature so that `confidence` behaves like a probability;
+ *   temperature so that `confidence` behaves like a probability, then shrunk toward the prior
+ *   for text the model cannot judge reliably: longer than its training examples, parts that
+ *   disagree when scored alone, mostly unknown words (model.ts, reliability());
  * - sentiment: lexicon and cue rules (./local/sentiment.ts);
  * - priority: impact / urgency / sentiment / tier / history rules (./local/priority.ts);
  * - spam: logistic regression over words and spam cues (./local/spam.ts);

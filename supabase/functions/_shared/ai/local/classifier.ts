@@ -204,6 +204,30 @@ export class SoftmaxClassifier {
     return out;
   }
 
+  /** True when the feature id was seen in training. */
+  knows(id: number): boolean {
+    return this.vocab.get(id) >= 0;
+  }
+
+  /**
+   * Adds v times the weight row of feature `id` to `out` (length nClasses); returns false (and
+   * adds nothing) when the feature is unknown to the model.
+   */
+  addFeature(out: Float64Array, id: number, v: number): boolean {
+    const i = this.vocab.get(id);
+    if (i < 0) return false;
+    const K = this.nClasses;
+    const base = i * K;
+    const wts = this.weights;
+    for (let k = 0; k < K; k++) out[k] += wts[base + k] * v;
+    return true;
+  }
+
+  /** The learned per-class bias. */
+  get biases(): Float64Array {
+    return this.bias;
+  }
+
   /** The features of a text that pushed the given class up the most (for explanations). */
   topFeatures(text: string, cls: number, n: number): string[] {
     return this.topFeaturesOf(extractHashedFeatures(text), cls, n);

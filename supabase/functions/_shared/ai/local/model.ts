@@ -4,7 +4,7 @@
  */
 import { CATEGORIES, type Category, SUB_CATEGORIES, type SubCategory } from "../types.ts";
 import { softmax, SoftmaxClassifier } from "./classifier.ts";
-import { extractHashedFeatures, type Token } from "./text.ts";
+import { extractHashedFeatures, normalize, type Token, TOKEN_IDS, tokenize } from "./text.ts";
 import { augment, baseItems, LABELS } from "./training_data.ts";
 
 /**
@@ -25,14 +25,39 @@ export interface Classification {
   categoryProbs: Record<Category, number>;
   /** Features that drove the chosen sub-category. */
   evidence: string[];
+  /** Probability of the chosen category before the reliability discount below. */
+  rawConfidence: number;
+  /** Reliability signals behind the discount of `confidence` (see reliability()). */
+  reliability: Reliability;
+}
+
+/** How far a text is from what the model can judge reliably (each factor in (0, 1]). */
+export interface Reliability {
+  /** Share of content words of the text the model saw in training. */
+  coverage: number;
+  /** Mean probability that chunks of the text, scored on their own, give the chosen category. */
+  agreement: number;
+  /** Word tokens in the text. */
+  tokens: number;
+  /** Evidence weight in (0, 1] by which the category probability is shrunk to the prior. */
+  factor: number;
 }
 
 let model: SoftmaxClassifier | null = null;
 
+/**
+ * Length (word tokens) that 95% of the training examples do not exceed: the range over which
+ * cross-validation backs the calibrated probabilities. Set when the model is trained.
+ */
+let coveredTokens = 0;
+
 export function getModel(): SoftmaxClassifier {
   if (!model) {
     const m = new SoftmaxClassifier(LABELS.length);
-    m.train(augment(baseItems()));
+    const examples = augment(baseItems());
+    m.train(examples);
+    const lengths = examples.map((e) => tokenize(normalize(e.text)).length).sort((a, b) => a - b);
+    coveredTokens = Math.max(1, lengths[Math.floor(0.95 * (lengths.length - 1))] ?? 1);
     model = m;
   }
   return model;
@@ -66,15 +91,105 @@ export function fromLogits(logits: ArrayLike<number>, temperature = TEMPERATURE)
   };
 }
 
+/** Tokens per chunk when a long text is scored piecewise (about two sentences). */
+const CHUNK_TOKENS = 24;
+
+const CHUNK_LOGITS = new Float64Array(LABELS.length);
+const CATEGORY_OF = LABELS.map((s) => CATEGORIES.indexOf(SUB_CATEGORIES[s]));
+
+/**
+ * Reliability of the whole-text prediction, from the per-token ids of the last extraction:
+ * - coverage: the share of content words the model knows — unfamiliar wording means the
+ *   probability rests on a small part of the text;
+ * - agreement: the text is cut into chunks of about CHUNK_TOKENS words, each scored alone on its
+ *   word and bigram features; a text whose parts point at different categories (several topics,
+ *   long noisy e-mails) is less certain than its pooled score suggests.
+ */
+function reliability(m: SoftmaxClassifier, category: Category): Reliability {
+  const nt = TOKEN_IDS.n;
+  const uni = TOKEN_IDS.uni;
+  const bi = TOKEN_IDS.bi;
+  let content = 0;
+  let known = 0;
+  for (let i = 0; i < nt; i++) {
+    if (uni[i] === 0) continue;
+    content++;
+    if (m.knows(uni[i])) known++;
+  }
+  const coverage = content ? known / content : 0;
+  let agreement = 1;
+  const nChunks = Math.floor(nt / CHUNK_TOKENS);
+  if (nChunks >= 2) {
+    const target = CATEGORIES.indexOf(category);
+    const out = CHUNK_LOGITS;
+    const K = LABELS.length;
+    const bias = m.biases;
+    let sum = 0;
+    let weight = 0;
+    for (let c = 0; c < nChunks; c++) {
+      const from = Math.floor((c * nt) / nChunks);
+      const to = Math.floor(((c + 1) * nt) / nChunks);
+      out.set(bias);
+      let sq = 0;
+      let hits = 0;
+      for (let i = from; i < to; i++) {
+        if (uni[i] !== 0) {
+          sq += 1;
+          if (m.addFeature(out, uni[i], 1)) hits++;
+        }
+        if (bi[i] !== 0 && i + 1 < to) {
+          sq += 0.64;
+          if (m.addFeature(out, bi[i], 0.8)) hits++;
+        }
+      }
+      if (hits === 0) continue;
+      const inv = 1 / Math.sqrt(sq);
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) {
+        out[k] = bias[k] + (out[k] - bias[k]) * inv;
+        if (out[k] > max) max = out[k];
+      }
+      let z = 0;
+      let pt = 0;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp((out[k] - max) / TEMPERATURE);
+        z += e;
+        if (CATEGORY_OF[k] === target) pt += e;
+      }
+      sum += hits * (pt / z);
+      weight += hits;
+    }
+    if (weight > 0) agreement = sum / weight;
+  }
+  // Evidence weight in (0, 1]: the square root of the share of the text within the validated
+  // length (beyond it the pooled score is extrapolated), times the
+  // agreement of its parts, times (only when most content words are unknown) the coverage.
+  const lengthShare = nt > coveredTokens ? coveredTokens / nt : 1;
+  const evidence = Math.sqrt(lengthShare) * agreement * Math.min(1, 2 * coverage);
+  return { coverage, agreement, tokens: nt, factor: evidence };
+}
+
+/**
+ * Shrinks a category probability toward the uniform prior by the evidence weight of
+ * reliability(): p' = prior + (p - prior) * weight. The chosen category does not change.
+ */
+function discount(p: number, weight: number): number {
+  const prior = 1 / CATEGORIES.length;
+  return p <= prior ? p : prior + (p - prior) * weight;
+}
+
 /** Classifies a text; pass its normalised form and tokens when they are already at hand. */
 export function classify(text: string, prepared?: { norm: string; toks: Token[] }): Classification {
   const m = getModel();
   const named = extractHashedFeatures(text, prepared);
   const r = fromLogits(m.logitsOf(named));
+  const rel = reliability(m, r.category);
   return {
     category: r.category,
     subCategory: r.subCategory,
-    confidence: r.confidence,
+    confidence: discount(r.confidence, rel.factor),
+    rawConfidence: r.confidence,
+    reliability: rel,
     subProbs: r.subProbs,
     categoryProbs: r.categoryProbs,
     evidence: m.topFeaturesOf(named, r.subIndex, 4),

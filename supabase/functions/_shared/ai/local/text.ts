@@ -412,6 +412,13 @@ const ACC = new Accumulator();
 const GRAM = new Int32Array(64);
 
 /**
+ * Per-token feature ids of the most recent extractHashedFeatures() call (valid until the next
+ * call): the word-unigram id of token i (0 for stop words) and the id of the bigram starting at
+ * token i (0 when none). Used by the model to score chunks of a text without re-extracting.
+ */
+export const TOKEN_IDS = { uni: new Int32Array(256), bi: new Int32Array(256), n: 0 };
+
+/**
  * Hashed version of extractNamedFeatures(); pass the normalised text and its tokens when they
  * are already at hand. `withNames` also returns the feature names (slower; for training).
  */
@@ -425,13 +432,24 @@ export function extractHashedFeatures(
   const acc = ACC;
   acc.reset(withNames);
   const nt = toks.length;
+  if (TOKEN_IDS.uni.length < nt) {
+    TOKEN_IDS.uni = new Int32Array(nt * 2);
+    TOKEN_IDS.bi = new Int32Array(nt * 2);
+  }
+  const uniIds = TOKEN_IDS.uni;
+  const biIds = TOKEN_IDS.bi;
+  TOKEN_IDS.n = nt;
   let hNext = nt ? hashStr(toks[0].s) : 0;
   for (let i = 0; i < nt; i++) {
     const t = toks[i];
     const hs = hNext;
     const stop = STOPWORDS.has(t.w);
+    uniIds[i] = 0;
+    biIds[i] = 0;
     if (!stop) {
-      acc.add(fmix(hs ^ SEED_W), 1, withNames ? "w:" + t.s : "");
+      const uid = fmix(hs ^ SEED_W);
+      uniIds[i] = uid;
+      acc.add(uid, 1, withNames ? "w:" + t.s : "");
       if (t.neg) acc.add(fmix(hs ^ SEED_N), 1, withNames ? "n:" + t.s : "");
       const w = t.w;
       const len = w.length;
@@ -456,8 +474,10 @@ export function extractHashedFeatures(
       const u = toks[i + 1];
       hNext = hashStr(u.s);
       if (!(stop && STOPWORDS.has(u.w))) {
+        const bid = fmix(Math.imul(hs, 0x9e3779b1) ^ hNext ^ SEED_B);
+        biIds[i] = bid;
         acc.add(
-          fmix(Math.imul(hs, 0x9e3779b1) ^ hNext ^ SEED_B),
+          bid,
           0.8,
           withNames ? "b:" + t.s + "_" + u.s : "",
         );
