@@ -68,3 +68,14 @@ export function isAlive(pid: number): boolean {
 export function step(message: string): void {
   console.log(`» ${message}`);
 }
+
+/** True when something accepts TCP connections on the loopback port. */
+export async function portTaken(port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DB_PASSWORD, DB_PORT, PG_BIN, PG_DATA, PG_DIR, PG_LOG, PG_SOCKET_DIR } from "../paths.ts";
-import { asPostgres, isRoot, mustRun, run, step } from "../shell.ts";
+import { asPostgres, isRoot, mustRun, portTaken, run, step } from "../shell.ts";
 
 /** Debian packages the local stack needs, with a file each one provides. */
 export const REQUIRED_PACKAGES: [string, string][] = [
@@ -116,34 +116,28 @@ export async function writeClusterConfig(): Promise<boolean> {
   return true;
 }
 
+/** Runs pg_ctl on this stack's cluster (as the postgres user when root). */
+function pgCtl(args: string[]) {
+  const [cmd, full] = asPostgres(`${PG_BIN}/pg_ctl`, ["-D", PG_DATA, ...args]);
+  return run(cmd, full);
+}
+
 /** True when this stack's Postgres is running. */
 export async function postgresRunning(): Promise<boolean> {
   if (!clusterExists()) return false;
-  const [cmd, args] = asPostgres(`${PG_BIN}/pg_ctl`, ["-D", PG_DATA, "status"]);
-  return (await run(cmd, args)).code === 0;
+  return (await pgCtl(["status"])).code === 0;
 }
 
 /** Starts this stack's Postgres (no-op when running). */
 export async function startPostgres(): Promise<void> {
   if (await postgresRunning()) return;
-  const busy = await run("bash", ["-c", `exec 3<>/dev/tcp/127.0.0.1/${DB_PORT}`]);
-  if (busy.code === 0) {
+  if (await portTaken(DB_PORT)) {
     throw new Error(
       `Cannot start Postgres: port ${DB_PORT} is taken by another program (is another stack running?)`,
     );
   }
   step(`starting Postgres on 127.0.0.1:${DB_PORT}`);
-  const [cmd, args] = asPostgres(`${PG_BIN}/pg_ctl`, [
-    "-D",
-    PG_DATA,
-    "-l",
-    PG_LOG,
-    "-w",
-    "-t",
-    "60",
-    "start",
-  ]);
-  const result = await run(cmd, args);
+  const result = await pgCtl(["-l", PG_LOG, "-w", "-t", "60", "start"]);
   if (result.code !== 0) {
     const log = existsSync(PG_LOG) ? (await Deno.readTextFile(PG_LOG)).slice(-2000) : "";
     throw new Error(`Cannot start Postgres:\n${result.stderr}${result.stdout}\n${log}`);
@@ -153,25 +147,16 @@ export async function startPostgres(): Promise<void> {
 /** Restarts this stack's Postgres (after a configuration change). */
 export async function restartPostgres(): Promise<void> {
   step("restarting Postgres (configuration changed)");
-  const [cmd, args] = asPostgres(`${PG_BIN}/pg_ctl`, [
-    "-D",
-    PG_DATA,
-    "-l",
-    PG_LOG,
-    "-w",
-    "-t",
-    "60",
-    "restart",
-  ]);
-  await mustRun(cmd, args);
+  const result = await pgCtl(["-l", PG_LOG, "-w", "-t", "60", "restart"]);
+  if (result.code !== 0) throw new Error(`Cannot restart Postgres:\n${result.stderr}`);
 }
 
 /** Stops this stack's Postgres (no-op when stopped). */
 export async function stopPostgres(): Promise<void> {
   if (!(await postgresRunning())) return;
   step("stopping Postgres");
-  const [cmd, args] = asPostgres(`${PG_BIN}/pg_ctl`, ["-D", PG_DATA, "-m", "fast", "-w", "stop"]);
-  await mustRun(cmd, args);
+  const result = await pgCtl(["-m", "fast", "-w", "stop"]);
+  if (result.code !== 0) throw new Error(`Cannot stop Postgres:\n${result.stderr}`);
 }
 
 /** Runs SQL through psql over the stack's socket as postgres (ON_ERROR_STOP). */

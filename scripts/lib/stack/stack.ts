@@ -12,7 +12,7 @@ import {
   SERVER_LOG,
   STATE_FILE,
 } from "../paths.ts";
-import { isAlive, mustRun, run, step } from "../shell.ts";
+import { isAlive, mustRun, portTaken, run, step } from "../shell.ts";
 import {
   clusterExists,
   ensurePackages,
@@ -108,17 +108,6 @@ async function fingerprint(env: Record<string, string>): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** True when something accepts TCP connections on the loopback port. */
-async function portTaken(port: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function serverHealthy(): Promise<boolean> {
   try {
     const res = await fetch(`${FUNCTIONS_URL}/health`, { signal: AbortSignal.timeout(1000) });
@@ -194,8 +183,8 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
     throw error;
   }
   await ensurePackages();
-  const state0 = await readState();
-  const ours = state0.serverPid !== undefined && isAlive(state0.serverPid);
+  const state = await readState();
+  const ours = state.serverPid !== undefined && isAlive(state.serverPid);
   if (!ours && await portTaken(FUNCTIONS_PORT)) {
     throw new Error(
       `Cannot start the functions server: port ${FUNCTIONS_PORT} is taken by another program`,
@@ -205,7 +194,6 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
   const configChanged = await writeClusterConfig();
   if (configChanged && await postgresRunning()) await restartPostgres();
   await startPostgres();
-  const state = await readState();
 
   await psql(await Deno.readTextFile(join(ROOT, "scripts", "lib", "stack", "supabase_shape.sql")));
   const hasPgNet = (await psql(
