@@ -2,12 +2,10 @@
 // suite against the local stack; ends with the line "N passed, N failed".
 import { join } from "node:path";
 import { startFakeSlack } from "./lib/fake_slack.ts";
-import { BIN, DB_PASSWORD, DB_PORT, ROOT } from "./lib/paths.ts";
+import { BIN, DB_PASSWORD, DB_PORT, FAKE_OPENAI_PORT, FAKE_SLACK_PORT, ROOT } from "./lib/paths.ts";
 import { startFakeOpenAi } from "./lib/fake_openai.ts";
 import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
-const FAKE_SLACK_PORT = 54329;
-const FAKE_OPENAI_PORT = 54330;
 const deno = join(BIN, "deno");
 let passed = 0;
 let failed = 0;

@@ -10,9 +10,17 @@ export const PG_DIR = join(LOCAL_DIR, "pg");
 export const PG_DATA = join(PG_DIR, "data");
 export const PG_SOCKET_DIR = join(PG_DIR, "run");
 export const PG_LOG = join(PG_DIR, "postgres.log");
+/**
+ * Added to every local port, so that several checkouts can run their stacks side by side
+ * (ISTS_PORT_OFFSET=100 gives 54422, 54421, …). 0 by default.
+ */
+export const PORT_OFFSET = portOffset(Deno.env.get("ISTS_PORT_OFFSET"));
 /** Ports of Supabase's local stack. */
-export const DB_PORT = 54322;
-export const FUNCTIONS_PORT = 54321;
+export const DB_PORT = 54322 + PORT_OFFSET;
+export const FUNCTIONS_PORT = 54321 + PORT_OFFSET;
+/** Ports of the fake Slack and OpenAI servers the tests start. */
+export const FAKE_SLACK_PORT = 54329 + PORT_OFFSET;
+export const FAKE_OPENAI_PORT = 54330 + PORT_OFFSET;
 export const DB_PASSWORD = "postgres";
 /** Connection URL of the local database. */
 export const DB_URL = `postgresql://postgres:${DB_PASSWORD}@127.0.0.1:${DB_PORT}/postgres`;
@@ -21,3 +29,12 @@ export const STATE_FILE = join(LOCAL_DIR, "stack.json");
 export const SERVER_LOG = join(LOCAL_DIR, "functions.log");
 export const BIN = join(ROOT, "node_modules", ".bin");
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
+
+function portOffset(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return 0;
+  const offset = Number(value);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 5000) {
+    throw new Error(`Cannot use ISTS_PORT_OFFSET=${value}: give an integer from 0 to 5000`);
+  }
+  return offset;
+}
