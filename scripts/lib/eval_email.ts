@@ -121,11 +121,16 @@ function textOf(part: Part, depth: number): string {
   if (/^multipart\//i.test(type) && depth < 5) {
     const boundary = param(type, "boundary");
     if (!boundary) return part.body;
-    const pieces = part.body.split(`--${boundary}`).slice(1)
-      .filter((p) => !p.startsWith("--"))
-      .map((p) => splitPart(p.replace(/^\r?\n/, "")));
+    // Delimiters are whole lines: a nested boundary may start with the outer one.
+    const escaped = boundary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const body = part.body.replace(/\r\n/g, "\n").split(new RegExp(`^--${escaped}--`, "m"))[0];
+    const pieces = body.split(new RegExp(`^--${escaped}[ \t]*$`, "m")).slice(1)
+      .map((p) => splitPart(p.replace(/^\n/, "")));
     const plain = pieces.find((p) => /^text\/plain/i.test(p.headers.get("content-type") ?? ""));
-    if (plain && /alternative/i.test(type)) return decodeBody(plain).text;
+    if (plain && /alternative/i.test(type)) {
+      const text = decodeBody(plain).text;
+      if (text.trim()) return text;
+    }
     const texts = pieces
       .filter((p) => /^(text|multipart)\//i.test(p.headers.get("content-type") ?? "text/plain"))
       .map((p) => textOf(p, depth + 1))

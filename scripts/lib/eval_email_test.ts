@@ -24,3 +24,17 @@ Deno.test("emailText() turns an HTML-only body into text", () => {
 Deno.test("decodeHeader() decodes Q-encoded words", () => {
   assert.equal(decodeHeader("=?iso-8859-1?Q?R=E9sum=E9_ready?="), "Résumé ready");
 });
+
+Deno.test("emailText() reads a nested multipart whose boundary starts with the outer one", () => {
+  const raw = 'Subject: Hi\nContent-Type: multipart/related; boundary="b1"\n\n--b1\n' +
+    'Content-Type: multipart/alternative; boundary="b1AA"\n\n--b1AA\n' +
+    "Content-Type: text/html\n\n<p>nested text</p>\n--b1AA--\n\n--b1\n" +
+    "Content-Type: image/gif\n\nR0lGOD\n--b1--\n";
+  assert.equal(emailText(raw).body, "nested text");
+});
+
+Deno.test("emailText() falls back to the HTML part when the plain alternative is empty", () => {
+  const raw = 'Subject: Hi\nContent-Type: multipart/alternative; boundary="b1"\n\n--b1\n' +
+    "Content-Type: text/plain\n\n\n--b1\nContent-Type: text/html\n\n<p>html text</p>\n--b1--\n";
+  assert.equal(emailText(raw).body, "html text");
+});
