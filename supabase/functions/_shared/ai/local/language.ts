@@ -1,7 +1,9 @@
 /**
  * Language detection (ISO 639-1): the `eld` n-gram detector (60 languages, extra-small data set)
- * for messages with enough letters, backed by stop-word profiles for en, es, fr, de, it, pt and
- * nl on short or unclear text. Falls back to "en" when the evidence is weak.
+ * for messages with enough letters, backed by stop-word profiles and letter/suffix hints for en,
+ * es, fr, de, it, pt and nl on short or unclear text. Falls back to "en" when the evidence is weak.
+ * Product and tech words are mostly English in every language, so on unclear text the function
+ * words and word forms decide, and eld's runner-up score is read as well as its top pick.
  */
 import { eld } from "eld/extrasmall";
 
@@ -22,7 +24,10 @@ const PROFILES: Record<string, string> = {
     "cordialement compte aide problème été",
   de: "der die das und ist nicht ich sie es ein eine zu mit den dem von auf für im sich auch wir " +
     "bitte ihr mein meine haben wird danke hallo ist kann können unser unsere wurde seit bei " +
-    "nach noch aber oder wie grüße freundlichen sehr geehrte problem konto hilfe",
+    "nach noch aber oder wie grüße freundlichen sehr geehrte problem konto hilfe kein keine " +
+    "keinen nur schon mehr wieder jetzt heute gestern wenn dass weil durch über zum zur vom " +
+    "beim uns mir mich ihnen ihre ihren sind habe hatte geht leider dringend gibt diese dieser " +
+    "dieses möchte würde immer zurück einen einem einer",
   it: "il lo la gli le di e che un una per non sono mi ho con del della è ma come anche grazie " +
     "ciao questo questa nel nella mio mia siamo vostro buongiorno cordiali saluti posso " +
     "problema aiuto dopo già",
@@ -51,6 +56,13 @@ const WEIGHTS = new Map<string, Map<string, number>>();
 
 const LETTER_HINTS: Array<[string, RegExp, number]> = [
   ["de", /[ßäöü]/g, 0.5],
+  // German nouns in -ung/-keit/-heit/-schaft, adjectives in -lich, verbs in -iert/-ieren and
+  // participles ge…t ("gesperrt"); English has next to no words of these shapes.
+  [
+    "de",
+    /(?<!\p{L})(?:\p{L}{4,}(?:ungen|ung|keit|keiten|heit|heiten|schaft|lich|liche|lichen|iert|ieren)|ge\p{L}{3,}t)(?!\p{L})/gu,
+    0.5,
+  ],
   ["es", /[ñ¿¡]/g, 1],
   ["pt", /[ãõ]/g, 1],
   ["fr", /[èêàùœç]/g, 0.3],
@@ -64,15 +76,45 @@ export const SUPPORTED_LANGUAGES = Object.keys(PROFILES);
 export function detectLanguage(text: string): string {
   const sample = text.slice(0, SAMPLE_CHARS);
   const letters = countLetters(sample);
-  if (letters < MIN_LETTERS) return detectByStopwords(sample);
+  if (letters < MIN_LETTERS) return detectWeak(sample, () => eld.detect(sample).language);
   // Plainly English text (most tickets) needs no n-gram model.
   if (clearlyEnglish(sample)) return "en";
   const r = eld.detect(sample);
   if (!r.language) return detectByStopwords(sample);
-  if (r.language === "en") return "en";
+  if (r.language === "en") return secondOpinion(sample, () => r.getScores());
   // Short English text can look foreign to n-grams: let clear English stop-words win there.
-  if (letters < 80 && !r.isReliable()) return detectByStopwords(sample);
+  if (letters < 80 && !r.isReliable()) return detectWeak(sample, () => r.language);
   return r.language;
+}
+
+/**
+ * Short or unclear text: the stop-word profiles decide; when they find nothing either way, an
+ * n-gram pick is kept only if the text also has a word or letter typical of that language and
+ * no English function word ("Rechnung fehlt" is German, "Order for Müller" stays English).
+ */
+function detectWeak(sample: string, eldPick: () => string): string {
+  const score = profileScores(sample);
+  const byWords = pickByScores(score);
+  if (byWords !== "en" || score.en > 0) return byWords;
+  const pick = eldPick();
+  return pick && pick !== "en" && hintScore(sample.toLowerCase(), pick) >= 0.5 ? pick : "en";
+}
+
+/**
+ * eld picked English on text that is not clearly English: English product words ("Cloud",
+ * "Server", "Update") pull n-grams that way. Another profile language wins when its function
+ * words clearly outnumber the English ones and eld scores it nearly as high. Short foreign
+ * words ("a", "as", "ho") are left out: they are English too, or slang.
+ */
+function secondOpinion(sample: string, eldScores: () => Record<string, number>): string {
+  const words = sample.toLowerCase().match(/\p{L}{3,}/gu) ?? [];
+  if (!words.some((w) => WEIGHTS.has(w) && !WEIGHTS.get(w)!.has("en"))) return "en";
+  const score = profileScores(sample, true);
+  let best = "en";
+  for (const l of SUPPORTED_LANGUAGES) if (score[l] > score[best]) best = l;
+  if (best === "en" || score[best] < 2 || score[best] < 3 * score.en) return "en";
+  const scores = eldScores();
+  return (scores[best] ?? 0) >= 0.85 * (scores.en ?? 0) ? best : "en";
 }
 
 const LETTER = /\p{L}/u;
@@ -108,18 +150,39 @@ function clearlyEnglish(text: string): boolean {
 
 /** Stop-word profile detection for en, es, fr, de, it, pt and nl. */
 export function detectByStopwords(text: string): string {
+  return pickByScores(profileScores(text));
+}
+
+/**
+ * Stop-word and letter-hint evidence for each profile language. `strict`: each word counts once,
+ * and words under three letters count for English only.
+ */
+function profileScores(text: string, strict = false): Record<string, number> {
   const lower = text.toLowerCase().slice(0, 3000);
-  const words = lower.match(/\p{L}+/gu) ?? [];
-  if (words.length === 0) return "en";
+  const all = lower.match(/\p{L}+/gu) ?? [];
+  const words = strict ? new Set(all) : all;
   const score: Record<string, number> = {};
   for (const l of SUPPORTED_LANGUAGES) score[l] = 0;
   for (const w of words) {
     const m = WEIGHTS.get(w);
-    if (m) { for (const [l, v] of m) score[l] += v; }
+    if (!m) continue;
+    for (const [l, v] of m) if (!strict || l === "en" || w.length > 2) score[l] += v;
   }
+  for (const l of SUPPORTED_LANGUAGES) score[l] += hintScore(lower, l);
+  return score;
+}
+
+/** Letter and word-shape evidence for one language in lower-cased text. */
+function hintScore(lower: string, lang: string): number {
+  let s = 0;
   for (const [l, re, v] of LETTER_HINTS) {
-    score[l] += Math.min(3, (lower.match(re) ?? []).length * v);
+    if (l === lang) s += Math.min(3, (lower.match(re) ?? []).length * v);
   }
+  return s;
+}
+
+/** The best-scoring profile language, or "en" without enough evidence against English. */
+function pickByScores(score: Record<string, number>): string {
   let best = "en";
   for (const l of SUPPORTED_LANGUAGES) if (score[l] > score[best]) best = l;
   // Require some evidence before leaving the English default.
