@@ -171,7 +171,7 @@ export const CONCEPTS: Array<[string, RegExp]> = [
   ],
   [
     "refund",
-    /\b(refund\w*|money back|reimburs\w*|compensat\w*|rebate\w*|chargeback|return\w*|exchang\w*|send (it )?back)\b/,
+    /\b(refund\w*|money back|reimburs\w*|compensat\w*|rebate\w*|chargeback|returned|returning|returns? (it|them|the|my|this|these|an?|our|label|policy|request|form|window|shipping|authori[sz]ation|process|and exchanges?)|exchang\w*|send (it )?back)\b/,
   ],
   ["money", /[$€£]|\b(dollars?|euros?|usd|eur|gbp|bucks)\b/],
   [
@@ -187,6 +187,7 @@ export const CONCEPTS: Array<[string, RegExp]> = [
     "subscription",
     /\b(subscriptions?|plan|plans|tier|upgrade|downgrade|renew\w*|premium|seats?|licen[cs]es?|trial)\b/,
   ],
+  ["billing", /\b(billing|billed|prices?|pricing|costs?|fees?|tariffs?|discounts?)\b/],
   ["cancel", /\b(cancel\w*|unsubscrib\w*|stop (my|the) (subscription|plan))\b/],
   [
     "outage",
@@ -234,7 +235,7 @@ export const CONCEPTS: Array<[string, RegExp]> = [
   ],
   [
     "sales",
-    /\b(pricing|quote|demo|enterprise plan|discount|buy|purchasing|sales|partnership|reseller)\b/,
+    /\b(quote|demo|enterprise plan|buy|purchasing|sales|partnership|reseller)\b/,
   ],
   [
     "security",
