@@ -256,7 +256,6 @@ export const GENERAL_DATA: SubCategoryData = {
       "Do you have this item in stock?",
       "Can I pick up my order in store?",
       "Hello, I am interested in learning more about your digital marketing services and how they could help grow our brand. Could you share information on the packages you offer? Looking forward to hearing from you.",
-      "Good morning, we are a mid-sized retailer evaluating solutions for our team. Could you provide pricing information and details about volume discounts? Thank you in advance.",
       "Dear HR team, I would like to inquire about the onboarding schedule for new employees and the benefits enrollment deadline. Best regards, Chris",
       "Hi, I have a general question about your services and whether they are available in my region.",
       "Hello, I would like some information about your company's sustainability practices.",
@@ -296,7 +295,6 @@ export const GENERAL_DATA: SubCategoryData = {
       "a human agent",
       "your opening hours",
       "the order status",
-      "pricing information",
     ],
   },
 };
