@@ -210,6 +210,12 @@ export const LONGFORM_QUEUES: Partial<Record<SubCategory, string[]>> = {
     "Dear support, files synchronised between our laptops and the cloud folder are sometimes duplicated with 'conflicted copy' in the name, and some edits get lost. The whole team relies on these shared documents.",
     "Hello, the task reminders in the project tool are no longer sent by email, although notifications are enabled in every user's settings. Nothing has changed on our side. Could you check the mail delivery?",
     "Dear IT team, the antivirus software flagged several files on our file server as infected and moved them to quarantine, including important spreadsheets. We need to know whether the files are really dangerous and how to restore them safely.",
+    "Hello IT Security, our intrusion detection flagged unauthorized access to the patient database last night from an unknown IP range. We blocked the address and rotated the service credentials, but we need help analysing the logs and closing the vulnerability.",
+    "Dear support, we suspect a data breach: customer records from our CRM appeared on a public file-sharing site. The server runs an outdated version of your software. Please advise on patching it and on the forensic steps we should take.",
+    "Hi, several staff members clicked a phishing link this morning and since then our mail server sends out spam. We have reset the affected passwords, but the server is still compromised. Can your security team assist?",
+    "Security incident report: an attacker exploited a flaw in the file upload module of our web portal and gained access to internal documents. We have taken the portal offline and need an urgent fix.",
+    "Hello, our monitoring shows repeated unauthorised access attempts against the admin interface of the hospital records system. The firewall logs show thousands of requests per hour. How can we harden the system?",
+    "Dear team, ransomware encrypted two file shares on our network overnight. Backups exist but we are unsure whether the restore is safe. Please help us contain the incident.",
   ],
   performance: [
     "Hello, since we imported several years of project data, the timeline view in your project management tool has become very sluggish and sometimes takes a minute to render. Are there settings to improve the speed, or limits we should be aware of?",

@@ -78,6 +78,9 @@ const CLOSINGS = [
   "Sent from my iPhone",
   "Many thanks for your help, I look forward to hearing from you soon.",
   "Regards, Peter",
+  "Best regards,\nMaria Lopez\nAccount number: 88220173",
+  "Thank you,\nTom Becker\nCustomer ID 55-1029 | Phone +1 555 0100",
+  "Kind regards,\nAnna Kowalski\nanna.kowalski@example.com",
 ];
 
 /** One base item: a complete message and the group used to keep augmentations together. */
