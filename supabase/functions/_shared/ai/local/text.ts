@@ -187,7 +187,10 @@ export const CONCEPTS: Array<[string, RegExp]> = [
     "subscription",
     /\b(subscriptions?|plan|plans|tier|upgrade|downgrade|renew\w*|premium|seats?|licen[cs]es?|trial)\b/,
   ],
-  ["billing", /\b(billing|billed|prices?|pricing|costs?|fees?|tariffs?|discounts?)\b/],
+  [
+    "billing",
+    /\b(billing|billed|bills?|invoic\w*|payments?|charged|charges|overcharg\w*|refund\w*|prices?|pricing|costs?|fees?|tariffs?|discounts?)\b/,
+  ],
   ["cancel", /\b(cancel\w*|unsubscrib\w*|stop (my|the) (subscription|plan))\b/],
   [
     "outage",
