@@ -71,6 +71,16 @@ export const EnvSchema = z.object({
   ISTS_INTAKE_API_KEYS: optionalString,
   ISTS_CORS_ORIGINS: optionalString,
   ISTS_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
+  ISTS_EMAIL_WEBHOOK_SECRETS: optionalString,
+  ISTS_MAILGUN_SIGNING_KEY: optionalString,
+  ISTS_MAIL_DOMAIN: z.string().trim().regex(
+    /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i,
+    "must be a domain such as support.example.com",
+  ).optional(),
+  ISTS_SUPPORT_ADDRESSES: z.string().refine(
+    (text) => listOf(text).every((a) => /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(a)),
+    "must be comma-separated e-mail addresses",
+  ).optional(),
 });
 
 /** Validated configuration passed down to every handler. */
@@ -100,4 +110,9 @@ export function pipelineTokens(env: Env): string[] {
   return [env.SUPABASE_SERVICE_ROLE_KEY, env.ISTS_PIPELINE_TOKEN].filter((t): t is string =>
     typeof t === "string" && t.length > 0
   );
+}
+
+/** The items of a comma-separated setting, trimmed, empty ones dropped. */
+export function listOf(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
 }

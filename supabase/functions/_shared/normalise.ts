@@ -1,12 +1,58 @@
+import { z } from "zod";
+
 /** A message from any channel in the one shape intake stores. */
 export interface NormalisedMessage {
   channel: "email" | "slack" | "api" | "web";
   email: string;
   name: string | null;
   subject: string;
+  /** The text analysed and shown first: quoted history, signature and HTML removed. */
   body: string;
+  /** The full original text when it differs from body. */
+  bodyOriginal?: string | null;
   attachments: unknown[];
   metadata: Record<string, unknown>;
+  /** The channel's own id of this message (e-mail Message-ID, Slack "channel:ts"). */
+  messageId?: string | null;
+  /** More ids of the same delivery (a Slack event id), for deduplication. */
+  extraIds?: string[];
+  /** Ids of the messages this one answers (In-Reply-To/References, the Slack thread). */
+  references?: string[];
+  /** Set when a machine sent it. */
+  automated?: "auto_reply" | "bulk" | "loop" | "bounce" | "feedback_report" | null;
+  automatedReason?: string | null;
+  bounce?: { recipients: string[]; permanent: boolean; status: string | null } | null;
+}
+
+/** The JSON app_private.intake_message reads (snake_case keys). */
+export function toIntakeJson(message: NormalisedMessage): Record<string, unknown> {
+  return {
+    channel: message.channel,
+    email: message.email,
+    name: message.name,
+    subject: message.subject,
+    body: message.body,
+    body_original: message.bodyOriginal ?? null,
+    attachments: message.attachments,
+    metadata: message.metadata,
+    message_id: message.messageId ?? null,
+    extra_ids: message.extraIds ?? [],
+    references: message.references ?? [],
+    automated: message.automated ?? null,
+    automated_reason: message.automatedReason ?? null,
+    bounce: message.bounce ?? null,
+  };
+}
+
+/** A plausible mailbox: one @, no leading/trailing/double dots, dotted domain, no label edges "-". */
+export function isEmailAddress(email: string): boolean {
+  if (email.length > 255 || !z.regexes.unicodeEmail.test(email)) return false;
+  const [local, domain] = email.split("@");
+  if (!local || !domain || local.startsWith(".") || local.endsWith(".") || local.includes("..")) {
+    return false;
+  }
+  const labels = domain.split(".");
+  return labels.length >= 2 && labels.every((l) => l.length > 0 && !/^-|-$/.test(l));
 }
 
 /** Removes characters Postgres text cannot hold (NUL) and other C0 controls but tab and newlines. */

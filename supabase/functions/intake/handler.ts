@@ -7,6 +7,7 @@ import {
   safeEqual,
   withErrors,
 } from "../_shared/http.ts";
+import type { TicketIntakeStore } from "../_shared/intake_store.ts";
 import type { Log } from "../_shared/log.ts";
 import {
   collapseWhitespace,
@@ -87,17 +88,7 @@ export const IntakeBody = z.object({
 }).strict();
 export type IntakeBody = z.infer<typeof IntakeBody>;
 
-/** Result of storing a message. */
-export interface IntakeResult {
-  ticketId: string;
-  ticketNumber: number;
-  duplicate: boolean;
-}
-
-/** Storage port; the real one calls `app_private.intake_ticket(...)`. */
-export interface TicketIntakeStore {
-  intake(key: string, message: NormalisedMessage): Promise<IntakeResult>;
-}
+export type { IntakeResult, TicketIntakeStore } from "../_shared/intake_store.ts";
 
 /** Everything the intake handler needs. */
 export interface IntakeDeps {

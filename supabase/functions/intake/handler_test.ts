@@ -20,7 +20,13 @@ function stubStore(result: Partial<IntakeResult> = {}): StubStore {
     calls,
     intake(key, message) {
       calls.push({ key, message });
-      return Promise.resolve({ ticketId: "t-1", ticketNumber: 1001, duplicate: false, ...result });
+      return Promise.resolve({
+        ticketId: "t-1",
+        ticketNumber: 1001,
+        outcome: "created",
+        duplicate: false,
+        ...result,
+      });
     },
   };
 }
