@@ -150,6 +150,21 @@ export const SPAM_EXAMPLES: string[] = [
   // mostly links, repeated links, disguised links
   "http://hot-pics.example.com:8080/free/index.htm http://hot-pics.example.com:8080/free/index.htm http://hot-pics.example.com:8080/free/index.htm",
   "Check this out http://promo.example.net/go/7731 http://promo.example.net/go/7731 you won't believe it",
+  // generic bulk mail and premium SMS, written without reference to any dataset message
+  "Txt QUIZ to 61155 to play our trivia challenge and win a cash prize every week! 2 pounds per week, 16+. Reply STOP to end.",
+  "Free msg: ur mobile has been chosen for a bonus prize draw. Call 09098790123 now to hear if u've won. Calls cost 1.50 per min. 18+",
+  "Bored tonight? Chat live with someone new right now. Txt HI to 63344, 1.50 per msg, 18+ only. Send STOP to cancel.",
+  "Notice: a package for you is held at our depot. Call 09098790456 to book redelivery. Calls charged at 1.50 per minute.",
+  "Get a new chart tone on ur phone every week! Txt TONES to 66977. Subscription 3 pounds/week until u send STOP.",
+  "Dear homeowner, you may be paying far too much on your mortgage. Lenders are competing for your business right now. Fill in our 1-minute form for your free no-obligation quote. To be removed from our list, reply REMOVE.",
+  "Business opportunity: earn a full-time income part-time from your kitchen table. No experience, no selling, full training provided. Reply with INFO in the subject line for our free report.",
+  "Attention website owner: is your site invisible? We submit it to hundreds of directories and search engines for one small fee. Results guaranteed or your money back.",
+  "Cheap international calling cards! Call friends and family abroad for pennies a minute. Order online today, no contract. To unsubscribe click here.",
+  "Exclusive adult membership: free access for new members today only. Click the link to claim your free password. 18+ only.",
+  "Special report: discover the secret system that lets ordinary people retire early. Order now and receive two free bonus guides. Offer ends Friday!",
+  "Hello, I represent a trading company looking for partners in your country to act as payment agents. Commission 10% of every transaction. No investment needed. Reply with your full name and phone number.",
+  "You are receiving this message because your email address is on our opt-in list. Don't miss our clearance sale: digital cameras, laptops and printers below cost! Click here to shop now.",
+  "Obtain a second passport and an offshore company with full privacy. Protect your assets from lawsuits. Confidential consultation, reply today.",
 ];
 
 /** Genuine messages that are not support tickets (personal, community, transactional). */
@@ -316,4 +331,24 @@ export const HAM_EXAMPLES: string[] = [
   "Is there a free trial for the business plan? We'd like to test it with 5 users before buying 30 licences.",
   "Do you offer a free trial or a money back guarantee on the annual plan? We want to be sure it fits before we commit.",
   "Greetings from Lisbon! We met at the trade fair last week; as promised, here are the specs and price list you asked for.",
+
+  // generic list traffic, subscribed newsletters and personal texts
+  "[homebrew] Re: fermenter temperature. > Mine sits at 22C in summer. Too warm for most ale yeasts; a wet towel and a fan brought mine down a few degrees.",
+  "Re: [users] upgrade broke my config. > After the upgrade the service refuses to start. Check the log, the option was renamed in the new major version. The release notes list all renamed keys.",
+  "[garden-club] Seed swap on Sunday. Bring labelled envelopes; we'll have tables in the church hall from 2pm. Reply to the list if you can help set up.",
+  "Re: [photo] which lens for landscapes? A wide prime is nice but honestly the kit zoom stopped down to f/8 is fine. Spend the money on a tripod first.",
+  "[announce] Security release 3.2.7. This release fixes a denial-of-service bug in the request parser. All users are encouraged to upgrade. Checksums and signatures are on the download page.",
+  "Morning briefing for subscribers: a phone maker delays its next model, a browser update fixes two security holes, and an interview with a robotics researcher. Read more on our website. Manage your newsletter settings in your account.",
+  "Release notes for registered users: version 5.1 of the photo organiser adds face grouping and faster imports, and fixes the crash when renaming albums. The update is free for 5.x licence holders; download it from your account.",
+  "This week for members: new arrivals in outdoor gear, a buying guide for rain jackets and a members-only discount code valid until Sunday. You're getting this email because you opted in to member news. Unsubscribe at any time.",
+  "Newsletter: our readers' photo competition is open! Send your best autumn photo by the end of the month; the winner gets a year's subscription. No purchase necessary, full rules on our website. You receive this newsletter because you signed up on our website.",
+  "Booking confirmed: 2 passengers, outbound Friday 18:40, return Monday 09:10. You can still add bags, seats or insurance in your booking. Have a good trip!",
+  "Partner bulletin, spring edition: updated product roadmap, new certification exams for technicians and the dates of the regional partner days. Log in to the partner portal for price lists.",
+  "Tip of the day for subscribers: use keyboard shortcuts to switch between virtual desktops, plus a reader's question about backing up browser bookmarks. Browse previous tips in the archive.",
+  "Saw this and thought of you: a long read about the people who restore old pipe organs. http://magazine.example.org/features/organ-builders",
+  "New post on the team blog: how we cut our build times in half by caching dependencies. http://blog.example.com/2024/05/build-cache",
+  "Your account digest: 3 new comments on your post and 2 new followers this week. Adjust notification emails in your settings.",
+  "Thanks for shopping with us. Your receipt is attached and you earned 120 points on this purchase. See your points balance in the app.",
+  "ok cool, I'll grab the tickets. meet u outside at 7:30?",
+  "Can u call me back when ur free? nothing urgent",
 ];
