@@ -314,7 +314,7 @@ begin
       from (select 1) one
       left join public.agents a on a.id = v_parent.assigned_to
       left join public.teams tm on tm.id = v_parent.team_id
-      where v_status <> 'analyzed';
+      where v_status <> 'analyzed' and (v_parent.assigned_to is not null or v_parent.team_id is not null);
       if found then
         perform app_private.enqueue_job('notify', v_parent.id);
       end if;
