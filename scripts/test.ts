@@ -121,6 +121,9 @@ try {
   Deno.env.set("SLACK_BOT_TOKEN", "xoxb-ists-integration-test");
   Deno.env.set("SLACK_API_URL", fakeSlack.url);
   Deno.env.set("ISTS_CORS_ORIGINS", "https://forms.example.com");
+  Deno.env.set("ISTS_EMAIL_WEBHOOK_SECRETS", "ists-test-mail-secret");
+  Deno.env.set("ISTS_MAIL_DOMAIN", "support.example.com");
+  Deno.env.set("ISTS_SUPPORT_ADDRESSES", "help@support.example.com");
   const info = await resetStack();
 
   await check("supabase db lint (plpgsql_check)", join(BIN, "supabase"), [

@@ -456,7 +456,9 @@ security definer
 set search_path = ''
 as $$
 begin
-  if app_private.current_agent_id() is null and coalesce(auth.role(), '') <> 'service_role' then
+  -- Signed-in agents, the service role (Slack console) and admins in Studio (postgres).
+  if app_private.current_agent_id() is null and coalesce(auth.role(), '') <> 'service_role'
+     and session_user not in ('postgres', 'supabase_admin') then
     raise exception 'only agents can release tickets from quarantine' using errcode = '42501';
   end if;
   return app_private.set_quarantine(p_ticket_id, false);
@@ -470,7 +472,9 @@ security definer
 set search_path = ''
 as $$
 begin
-  if app_private.current_agent_id() is null and coalesce(auth.role(), '') <> 'service_role' then
+  -- Signed-in agents, the service role (Slack console) and admins in Studio (postgres).
+  if app_private.current_agent_id() is null and coalesce(auth.role(), '') <> 'service_role'
+     and session_user not in ('postgres', 'supabase_admin') then
     raise exception 'only agents can mark tickets as spam' using errcode = '42501';
   end if;
   return app_private.set_quarantine(p_ticket_id, true);
@@ -523,7 +527,7 @@ begin
   end if;
 
   -- Spam (the provider's verdict; OpenAI above 0.9) is quarantined instead of routed.
-  v_spam := coalesce((p_result -> 'spam' ->> 'isSpam')::boolean, false);
+  v_spam := coalesce((coalesce(p_result -> 'spam', p_result -> 'reasoning' -> 'spam') ->> 'isSpam')::boolean, false);
   update public.tickets
   set status = case when v_spam then 'quarantined' else 'analyzed' end,
       is_spam = v_spam,
@@ -551,7 +555,8 @@ begin
 
   if v_spam then
     insert into public.ticket_events (ticket_id, event_type, event_data, actor_type)
-    values (p_ticket_id, 'quarantined', jsonb_build_object('spam_score', (p_result -> 'spam' ->> 'score')::numeric,
+    values (p_ticket_id, 'quarantined', jsonb_build_object('spam_score',
+            (coalesce(p_result -> 'spam', p_result -> 'reasoning' -> 'spam') ->> 'score')::numeric,
             'model', p_result ->> 'model'), 'ai');
   else
     perform app_private.enqueue_job('route', p_ticket_id);

@@ -66,8 +66,8 @@ export const DEFAULT_MODELS: Record<OpenAiTask, string> = {
   translate: "gpt-4o-mini",
 };
 
-/** Spam probability from which `result.spam.isSpam` is true. */
-export const SPAM_THRESHOLD = 0.8;
+/** Spam probability above which `result.spam.isSpam` is true (the seed: confidence > 0.9). */
+export const SPAM_THRESHOLD = 0.9;
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const MAX_TOKENS: Record<Exclude<OpenAiTask, "translate">, number> = {
@@ -278,7 +278,7 @@ function fromOutputs(
         reasoning: pri.reasoning,
       },
       language: extras.language,
-      spam: { score: spamScore, isSpam: spamScore >= SPAM_THRESHOLD },
+      spam: { score: spamScore, isSpam: spamScore > SPAM_THRESHOLD },
     },
     signals,
   };
