@@ -51,8 +51,8 @@ declare
   v_ip inet;
   v_limit record;
   v_counter record;
-  v_scopes text[] := '{}';
-  v_subjects text[] := '{}';
+  v_scopes text[] := '{}'::text[];
+  v_subjects text[] := '{}'::text[];
 begin
   if nullif(btrim(p_client_ip), '') is not null then
     begin
@@ -195,6 +195,9 @@ revoke all on function app_private.take_intake_rate_limit(text, text) from publi
 revoke all on function app_private.submit_intake(text, jsonb, text) from public;
 revoke all on function app_private.record_intake_honeypot(text, jsonb) from public;
 revoke all on function app_private.purge_intake_rate_limits() from public;
+-- submit_intake and record_intake_honeypot run as their caller, so it needs the helpers too.
+grant execute on function app_private.get_intake_limit_setting(text, integer) to service_role;
+grant execute on function app_private.take_intake_rate_limit(text, text) to service_role;
 grant execute on function app_private.submit_intake(text, jsonb, text) to service_role;
 grant execute on function app_private.record_intake_honeypot(text, jsonb) to service_role;
 grant execute on function app_private.purge_intake_rate_limits() to service_role;
