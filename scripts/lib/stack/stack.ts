@@ -79,6 +79,8 @@ export async function userConfig(): Promise<Record<string, string>> {
     "ISTS_ORG_NAME",
     "ISTS_TIME_ZONE",
     "ISTS_INTAKE_API_KEYS",
+    "ISTS_INTAKE_HMAC_SECRETS",
+    "ISTS_INTAKE_PUBLIC_FORM",
     "ISTS_CORS_ORIGINS",
     "ISTS_DB_POOL_MAX",
   ];
