@@ -14,7 +14,7 @@ export const PG_LOG = join(PG_DIR, "postgres.log");
  * Added to every local port, so that several checkouts can run their stacks side by side
  * (ISTS_PORT_OFFSET=100 gives 54422, 54421, …). 0 by default.
  */
-export const PORT_OFFSET = portOffset(Deno.env.get("ISTS_PORT_OFFSET"));
+export const PORT_OFFSET = portOffset(readEnv("ISTS_PORT_OFFSET"));
 /** Ports of Supabase's local stack. */
 export const DB_PORT = 54322 + PORT_OFFSET;
 export const FUNCTIONS_PORT = 54321 + PORT_OFFSET;
@@ -37,4 +37,13 @@ function portOffset(value: string | undefined): number {
     throw new Error(`Cannot use ISTS_PORT_OFFSET=${value}: give an integer from 0 to 5000`);
   }
   return offset;
+}
+
+/** An environment variable, or undefined where the script may not read the environment. */
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
 }
