@@ -7,6 +7,8 @@ import { mapLimit, type NumberedMessage, parseMessages } from "./lib/messages.ts
 import { ROOT } from "./lib/paths.ts";
 import { type TicketOutcome, waitForPipeline } from "./lib/pipeline_report.ts";
 import { startStack, stopStack, userConfig } from "./lib/stack/stack.ts";
+import { listOf } from "../supabase/functions/_shared/env.ts";
+import { signBody } from "../supabase/functions/intake/auth.ts";
 
 interface Options {
   once: boolean;
@@ -102,17 +104,24 @@ async function main() {
   console.log(`\nIngesting ${messages.length} messages from ${options.input}`);
   for (const p of problems) console.log(`  skipped ${p}`);
   let sent = 0;
-  // Intake may require an API key (ISTS_INTAKE_API_KEYS): use the first configured one.
-  const apiKey = (await userConfig()).ISTS_INTAKE_API_KEYS?.split(",").map((k) => k.trim())
-    .find(Boolean);
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (apiKey) headers["x-api-key"] = apiKey;
+  // Intake may require an API key (ISTS_INTAKE_API_KEYS) or a signature
+  // (ISTS_INTAKE_HMAC_SECRETS): use the first configured key, else sign with the first secret.
+  const apiKey = listOf(config.ISTS_INTAKE_API_KEYS)[0];
+  const hmacSecret = listOf(config.ISTS_INTAKE_HMAC_SECRETS)[0];
   const results = await mapLimit(messages, 8, async ({ line, message }: NumberedMessage) => {
     const { expect: _expect, ...body } = message;
+    const text = JSON.stringify({ ...body, channel: body.channel ?? "api" });
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (apiKey) headers["x-api-key"] = apiKey;
+    else if (hmacSecret) {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      headers["x-ists-timestamp"] = timestamp;
+      headers["x-ists-signature"] = `v1=${signBody(hmacSecret, timestamp, text)}`;
+    }
     const res = await fetch(`${info.functionsUrl}/functions/v1/intake`, {
       method: "POST",
       headers,
-      body: JSON.stringify({ ...body, channel: body.channel ?? "api" }),
+      body: text,
     });
     const payload = await res.json().catch(() => ({}));
     progress("intake", ++sent, messages.length);

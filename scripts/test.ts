@@ -130,7 +130,7 @@ try {
     "db",
     "lint",
     "--db-url",
-    info.dbUrl,
+    `${info.dbUrl}?sslmode=disable`,
     "--schema",
     "public,app_private",
     "--level",

@@ -79,6 +79,8 @@ export async function userConfig(): Promise<Record<string, string>> {
     "ISTS_ORG_NAME",
     "ISTS_TIME_ZONE",
     "ISTS_INTAKE_API_KEYS",
+    "ISTS_INTAKE_HMAC_SECRETS",
+    "ISTS_INTAKE_PUBLIC_FORM",
     "ISTS_CORS_ORIGINS",
     "ISTS_DB_POOL_MAX",
   ];
@@ -142,7 +144,8 @@ async function pushMigrations(): Promise<void> {
     "db",
     "push",
     "--db-url",
-    DB_URL,
+    // The CLI requires TLS for a database it does not recognise as local (any port but 54322).
+    `${DB_URL}?sslmode=disable`,
     "--include-all",
     "--include-seed",
     "--yes",

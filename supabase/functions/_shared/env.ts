@@ -69,6 +69,11 @@ export const EnvSchema = z.object({
   ISTS_TIME_ZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin")
     .optional(),
   ISTS_INTAKE_API_KEYS: optionalString,
+  ISTS_INTAKE_HMAC_SECRETS: z.string().refine(
+    (text) => text.split(",").map((s) => s.trim()).every((s) => s.length >= 16 && !/\s/.test(s)),
+    "must be comma-separated secrets of at least 16 characters without spaces",
+  ).optional(),
+  ISTS_INTAKE_PUBLIC_FORM: z.stringbool().optional(),
   ISTS_CORS_ORIGINS: optionalString,
   ISTS_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
   ISTS_EMAIL_WEBHOOK_SECRETS: optionalString,
@@ -105,14 +110,14 @@ export function loadEnv(source?: Record<string, string | undefined>): Env {
   return parsed.data;
 }
 
+/** Splits a comma-separated setting into its trimmed, non-empty parts. */
+export function listOf(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+}
+
 /** Tokens accepted as the pipeline's service-role bearer. */
 export function pipelineTokens(env: Env): string[] {
   return [env.SUPABASE_SERVICE_ROLE_KEY, env.ISTS_PIPELINE_TOKEN].filter((t): t is string =>
     typeof t === "string" && t.length > 0
   );
-}
-
-/** The items of a comma-separated setting, trimmed, empty ones dropped. */
-export function listOf(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
 }

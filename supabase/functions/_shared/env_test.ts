@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EnvError, loadEnv, pipelineTokens } from "./env.ts";
+import { EnvError, listOf, loadEnv, pipelineTokens } from "./env.ts";
 
 const DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
 
@@ -151,4 +151,37 @@ Deno.test("pipelineTokens() leaves out tokens that are not set", () => {
     pipelineTokens(loadEnv({ SUPABASE_DB_URL: DB_URL, SUPABASE_SERVICE_ROLE_KEY: "" })),
     [],
   );
+});
+
+Deno.test("loadEnv() reads HMAC secrets and the public-form switch", () => {
+  const env = loadEnv({
+    SUPABASE_DB_URL: DB_URL,
+    ISTS_INTAKE_HMAC_SECRETS: "0123456789abcdef, fedcba9876543210fedcba",
+    ISTS_INTAKE_PUBLIC_FORM: "true",
+  });
+  assert.equal(env.ISTS_INTAKE_PUBLIC_FORM, true);
+  assert.deepEqual(listOf(env.ISTS_INTAKE_HMAC_SECRETS), [
+    "0123456789abcdef",
+    "fedcba9876543210fedcba",
+  ]);
+  assert.equal(
+    loadEnv({ SUPABASE_DB_URL: DB_URL, ISTS_INTAKE_PUBLIC_FORM: "false" }).ISTS_INTAKE_PUBLIC_FORM,
+    false,
+  );
+});
+
+Deno.test("loadEnv() rejects short HMAC secrets and a public-form switch that is not a boolean", () => {
+  const problems = problemsOf({
+    SUPABASE_DB_URL: DB_URL,
+    ISTS_INTAKE_HMAC_SECRETS: "0123456789abcdef,short",
+    ISTS_INTAKE_PUBLIC_FORM: "sometimes",
+  });
+  assert.equal(problems.length, 2);
+  assert.match(problems[0], /^env ISTS_INTAKE_HMAC_SECRETS must be comma-separated secrets/);
+  assert.match(problems[1], /^env ISTS_INTAKE_PUBLIC_FORM /);
+});
+
+Deno.test("listOf() splits on commas and drops blanks", () => {
+  assert.deepEqual(listOf(" a, ,b ,"), ["a", "b"]);
+  assert.deepEqual(listOf(undefined), []);
 });

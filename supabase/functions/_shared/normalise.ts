@@ -46,7 +46,7 @@ export function toIntakeJson(message: NormalisedMessage): Record<string, unknown
 
 /** A plausible mailbox: one @, no leading/trailing/double dots, dotted domain, no label edges "-". */
 export function isEmailAddress(email: string): boolean {
-  if (email.length > 255 || !z.regexes.unicodeEmail.test(email)) return false;
+  if (!z.regexes.unicodeEmail.test(email)) return false;
   const [local, domain] = email.split("@");
   if (!local || !domain || local.startsWith(".") || local.endsWith(".") || local.includes("..")) {
     return false;

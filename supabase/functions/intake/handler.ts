@@ -1,25 +1,26 @@
 import { z } from "zod";
-import {
-  HttpError,
-  json,
-  readJson,
-  requireMethod,
-  safeEqual,
-  withErrors,
-} from "../_shared/http.ts";
-import type { TicketIntakeStore } from "../_shared/intake_store.ts";
+import { HttpError, json, requireMethod, withErrors } from "../_shared/http.ts";
 import type { Log } from "../_shared/log.ts";
 import {
   collapseWhitespace,
   idempotencyKey,
+  isEmailAddress,
   normaliseBody,
   type NormalisedMessage,
   stripControls,
   subjectFromBody,
 } from "../_shared/normalise.ts";
+import { authenticate, type IntakeAuthConfig } from "./auth.ts";
+import {
+  type AttachmentInfo,
+  type BodyLimits,
+  INTAKE_LIMITS,
+  readIntakeBody,
+  type ReceivedBody,
+} from "./body.ts";
 
-/** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/** Largest JSON or urlencoded body (or text fields of a multipart body) accepted, in bytes. */
+export const MAX_BODY_BYTES = INTAKE_LIMITS.textBytes;
 
 /** Deepest nesting accepted in a request body (metadata included). */
 export const MAX_JSON_DEPTH = 16;
@@ -47,17 +48,6 @@ export function sanitizeJson(value: unknown, depth = 0): unknown {
 // (braille blank, Hangul fillers) or zero-width ones.
 const visible = /[\p{L}\p{N}\p{P}\p{S}]/u;
 const blankLookalikes = /[\u115F\u1160\u2800\u3164\uFFA0\u200B-\u200D\u2060\uFEFF]/g;
-
-/** A plausible mailbox: one @, no leading/trailing/double dots, dotted domain, no label edges "-". */
-export function isEmailAddress(email: string): boolean {
-  if (!z.regexes.unicodeEmail.test(email)) return false;
-  const [local, domain] = email.split("@");
-  if (!local || !domain || local.startsWith(".") || local.endsWith(".") || local.includes("..")) {
-    return false;
-  }
-  const labels = domain.split(".");
-  return labels.length >= 2 && labels.every((l) => l.length > 0 && !/^-|-$/.test(l));
-}
 
 /** Body accepted by `POST /functions/v1/intake`. */
 export const IntakeBody = z.object({
@@ -88,20 +78,65 @@ export const IntakeBody = z.object({
 }).strict();
 export type IntakeBody = z.infer<typeof IntakeBody>;
 
-export type { IntakeResult, TicketIntakeStore } from "../_shared/intake_store.ts";
+/** Result of storing a message. */
+export interface IntakeResult {
+  ticketId: string;
+  ticketNumber: number;
+  duplicate: boolean;
+}
+
+/** A request refused by a rate limit kept in the database. */
+export interface RateLimited {
+  limitedBy: "ip" | "sender";
+  retryAfterSeconds: number;
+}
+
+/** Options of TicketIntakeStore.intake(). */
+export interface IntakeOptions {
+  /** Counts the request against this client IP's limit; null for authenticated callers. */
+  clientIp?: string | null;
+}
+
+/** Storage port; the real one calls `app_private.submit_intake(...)`. */
+export interface TicketIntakeStore {
+  /** Stores a message (or finds its duplicate) unless a rate limit refuses it. */
+  intake(
+    key: string,
+    message: NormalisedMessage,
+    options?: IntakeOptions,
+  ): Promise<IntakeResult | RateLimited>;
+  /** Logs a post whose honeypot was filled; returns a decoy ticket number or the limit hit. */
+  recordHoneypot(
+    options: { clientIp: string | null; context: Record<string, unknown> },
+  ): Promise<{ ticketNumber: number } | RateLimited>;
+}
 
 /** Everything the intake handler needs. */
 export interface IntakeDeps {
   store: TicketIntakeStore;
   /** When non-empty, requests must carry one of these keys (x-api-key or bearer). */
   apiKeys: string[];
+  /** Secrets for `x-ists-signature: v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`. */
+  hmacSecrets?: string[];
+  /** With keys or secrets set, still accept unauthenticated posts from allowed origins. */
+  publicForm?: boolean;
   /** Browser origins allowed to post (CORS); "*" allows any. */
   corsOrigins?: string[];
+  /** Size limits of the body and its attachments (default INTAKE_LIMITS). */
+  limits?: BodyLimits;
   log: Log;
+  /** Current time in unix seconds (tests). */
+  now?: () => number;
 }
 
+/** Name of the form field humans leave empty; bots that fill it get a decoy answer. */
+export const HONEYPOT_FIELD = "website";
+
 /** Turns a validated body into the normalised message. */
-export function normaliseIntake(body: IntakeBody): NormalisedMessage {
+export function normaliseIntake(
+  body: IntakeBody,
+  attachments: AttachmentInfo[] = [],
+): NormalisedMessage {
   const text = normaliseBody(body.body);
   const subject = collapseWhitespace(body.subject ?? "");
   return {
@@ -110,62 +145,133 @@ export function normaliseIntake(body: IntakeBody): NormalisedMessage {
     name: body.name ? collapseWhitespace(body.name) : null,
     subject: subject || subjectFromBody(text),
     body: text,
-    attachments: [],
+    attachments,
     metadata: body.metadata ?? {},
   };
 }
 
-function requireApiKey(req: Request, keys: string[]): void {
-  if (keys.length === 0) return;
-  const bearer = /^Bearer\s+(\S+)$/i.exec(
-    req.headers.get("authorization") ?? "",
-  )?.[1];
-  const given = req.headers.get("x-api-key") ?? bearer;
-  if (!given) {
-    throw new HttpError(401, "Cannot authorize: send an API key in x-api-key");
-  }
-  if (!keys.some((key) => safeEqual(key, given))) {
-    throw new HttpError(401, "Cannot authorize: unknown API key");
-  }
+/** The client address as the gateway reports it: the first X-Forwarded-For entry, if an IP. */
+export function clientIp(req: Request): string | null {
+  const first = (req.headers.get("x-forwarded-for") ?? "").split(",")[0].trim();
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(first);
+  if (v4) return v4.slice(1).every((n) => Number(n) <= 255) ? first : null;
+  return /^[0-9a-f:.]{2,45}$/i.test(first) && first.includes(":") ? first.toLowerCase() : null;
 }
 
-/** Builds the intake handler: validate, normalise, deduplicate, store. */
+/** The deduplication key: the message's, extended by the hashes of its attachments. */
+export async function intakeKey(message: NormalisedMessage): Promise<string> {
+  const key = await idempotencyKey(message);
+  const files = message.attachments as AttachmentInfo[];
+  if (files.length === 0) return key;
+  const text = [key, ...files.map((f) => f.sha256)].join("\n");
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Turns form fields into the JSON shape: `metadata.<key>` fields fill metadata. */
+export function formToObject(fields: [string, string][]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const metadata: Record<string, string> = {};
+  const repeated = new Set<string>();
+  for (const [name, value] of fields) {
+    const meta = /^metadata\.(.+)$/.exec(name);
+    const target: Record<string, unknown> = meta ? metadata : out;
+    const key = meta ? meta[1] : name;
+    if (Object.hasOwn(target, key)) repeated.add(name);
+    target[key] = value;
+  }
+  if (repeated.size > 0) {
+    const details = [...repeated].map((field) => ({ field, problem: "must be given once" }));
+    const summary = details.map((d) => `${d.field} ${d.problem}`).join("; ");
+    throw new HttpError(422, `Cannot accept ticket: ${summary}`, details);
+  }
+  if (Object.keys(metadata).length > 0) out.metadata = metadata;
+  return out;
+}
+
+function rateLimitError(limit: RateLimited): HttpError {
+  const who = limit.limitedBy === "ip" ? "this network address" : "this sender";
+  return new HttpError(
+    429,
+    `Cannot accept ticket: too many messages from ${who}; try again in ${limit.retryAfterSeconds} seconds`,
+    { limit: limit.limitedBy, retryAfterSeconds: limit.retryAfterSeconds },
+  );
+}
+
+function validate(raw: unknown): IntakeBody {
+  const parsed = IntakeBody.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({
+        field: [...i.path, key].join("."),
+        problem: "is not a known field",
+      }))
+      : [{ field: i.path.join(".") || "(body)", problem: i.message }]
+  );
+  const summary = details.map((d) => `${d.field} ${d.problem}`).join("; ");
+  throw new HttpError(422, `Cannot accept ticket: ${summary}`, details);
+}
+
+/** Builds the intake handler: authenticate, read, drop honeypot posts, validate, store. */
 export function createIntakeHandler(
   deps: IntakeDeps,
 ): (req: Request) => Promise<Response> {
+  const auth: IntakeAuthConfig = {
+    apiKeys: deps.apiKeys,
+    hmacSecrets: deps.hmacSecrets ?? [],
+    publicForm: deps.publicForm ?? false,
+    corsOrigins: deps.corsOrigins ?? [],
+  };
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   const handle = withErrors(async (req) => {
     if (req.method === "OPTIONS") return new Response(null, { status: 204 });
     requireMethod(req, ["POST", "OPTIONS"]);
-    requireApiKey(req, deps.apiKeys);
-    const received = await readJson(req, MAX_BODY_BYTES);
-    const raw = sanitizeJson(received);
+    const caller = authenticate(req, auth, now());
+    const signature = caller.kind === "signature" ? caller.signature : undefined;
+    const received = await readIntakeBody(req, deps.limits ?? INTAKE_LIMITS, {
+      onChunk: signature ? (chunk) => signature.update(chunk) : undefined,
+    });
+    signature?.verify();
+    const ip = caller.kind === "public" ? clientIp(req) : null;
+
+    const object = received.kind === "json" ? received.value : formToObject(received.fields);
+    const raw = sanitizeJson(object);
     // Cleaning must never turn one address into another: reject instead.
-    const email = (received as { email?: unknown } | null)?.email;
+    const email = (object as { email?: unknown } | null)?.email;
     if (typeof email === "string" && email !== (raw as { email?: unknown }).email) {
       throw new HttpError(422, "Cannot accept ticket: email contains invalid characters", [
         { field: "email", problem: "contains invalid characters" },
       ]);
     }
-    const parsed = IntakeBody.safeParse(raw);
-    if (!parsed.success) {
-      const details = parsed.error.issues.flatMap((i) =>
-        i.code === "unrecognized_keys"
-          ? i.keys.map((key) => ({
-            field: [...i.path, key].join("."),
-            problem: "is not a known field",
-          }))
-          : [{ field: i.path.join(".") || "(body)", problem: i.message }]
-      );
-      const summary = details.map((d) => `${d.field} ${d.problem}`).join("; ");
-      throw new HttpError(422, `Cannot accept ticket: ${summary}`, details);
+    let fields = raw;
+    if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && HONEYPOT_FIELD in raw) {
+      const { [HONEYPOT_FIELD]: trap, ...rest } = raw as Record<string, unknown>;
+      if (trap !== null && !(typeof trap === "string" && trap.trim() === "")) {
+        return await answerHoneypot(req, ip, rest, received);
+      }
+      fields = rest;
     }
-    const message = normaliseIntake(parsed.data);
-    const key = await idempotencyKey(message);
-    const result = await deps.store.intake(key, message);
+    if (received.kind === "form") {
+      const form = fields as Record<string, unknown>;
+      form.channel ??= "web";
+    }
+    const body = validate(fields);
+    // Unauthenticated posts next to configured keys come from a public web form.
+    if (caller.kind === "public" && !caller.open) body.channel = "web";
+    const message = normaliseIntake(body, received.kind === "form" ? received.attachments : []);
+    const key = await intakeKey(message);
+    const result = await deps.store.intake(key, message, { clientIp: ip });
+    if ("limitedBy" in result) {
+      deps.log("rate limited", { limit: result.limitedBy, retry_after: result.retryAfterSeconds });
+      throw rateLimitError(result);
+    }
     deps.log(result.duplicate ? "duplicate received" : "ticket created", {
       ticket: result.ticketId,
       number: result.ticketNumber,
       channel: message.channel,
+      caller: caller.kind,
+      attachments: message.attachments.length,
     });
     return json({
       ticket_id: result.ticketId,
@@ -174,6 +280,41 @@ export function createIntakeHandler(
       idempotency_key: key,
     }, { status: result.duplicate ? 200 : 201 });
   }, deps.log);
+
+  /** A decoy 201 for a filled honeypot: logged and rate-limited, nothing stored. */
+  async function answerHoneypot(
+    req: Request,
+    ip: string | null,
+    fields: Record<string, unknown>,
+    received: ReceivedBody,
+  ): Promise<Response> {
+    const context = {
+      email: typeof fields.email === "string" ? fields.email.slice(0, 255) : null,
+      subject: typeof fields.subject === "string" ? fields.subject.slice(0, 200) : null,
+      origin: req.headers.get("origin"),
+      user_agent: req.headers.get("user-agent")?.slice(0, 300) ?? null,
+      attachments: received.kind === "form" ? received.attachments.length : 0,
+    };
+    const result = await deps.store.recordHoneypot({ clientIp: ip, context });
+    if ("limitedBy" in result) throw rateLimitError(result);
+    deps.log("honeypot filled: post dropped", { origin: context.origin });
+    const decoy = await intakeKey({
+      channel: "web",
+      email: String(context.email ?? ""),
+      name: null,
+      subject: String(context.subject ?? ""),
+      body: crypto.randomUUID(),
+      attachments: [],
+      metadata: {},
+    });
+    return json({
+      ticket_id: crypto.randomUUID(),
+      ticket_number: result.ticketNumber,
+      duplicate: false,
+      idempotency_key: decoy,
+    }, { status: 201 });
+  }
+
   return async (req) => {
     const res = await handle(req);
     for (const [name, value] of Object.entries(corsHeaders(req, deps.corsOrigins ?? []))) {
@@ -191,7 +332,9 @@ export function corsHeaders(req: Request, origins: string[]): Record<string, str
   return {
     "access-control-allow-origin": origins.includes("*") ? "*" : origin,
     "access-control-allow-methods": "POST, OPTIONS",
-    "access-control-allow-headers": "content-type, x-api-key, authorization",
+    "access-control-allow-headers":
+      "content-type, x-api-key, authorization, x-ists-timestamp, x-ists-signature",
+    "access-control-expose-headers": "retry-after",
     "access-control-max-age": "86400",
     "vary": "Origin",
   };

@@ -1,32 +1,35 @@
 import assert from "node:assert/strict";
 import type { Log } from "../_shared/log.ts";
-import { idempotencyKey, type NormalisedMessage } from "../_shared/normalise.ts";
+import { idempotencyKey, isEmailAddress, type NormalisedMessage } from "../_shared/normalise.ts";
 import {
   createIntakeHandler,
   type IntakeDeps,
   type IntakeResult,
-  isEmailAddress,
   MAX_BODY_BYTES,
+  type RateLimited,
   type TicketIntakeStore,
 } from "./handler.ts";
+import { signBody } from "./auth.ts";
 
 interface StubStore extends TicketIntakeStore {
-  calls: { key: string; message: NormalisedMessage }[];
+  calls: { key: string; message: NormalisedMessage; clientIp: string | null | undefined }[];
+  honeypots: { clientIp: string | null; context: Record<string, unknown> }[];
 }
 
-function stubStore(result: Partial<IntakeResult> = {}): StubStore {
+function stubStore(result: Partial<IntakeResult> | RateLimited = {}): StubStore {
   const calls: StubStore["calls"] = [];
+  const honeypots: StubStore["honeypots"] = [];
   return {
     calls,
-    intake(key, message) {
-      calls.push({ key, message });
-      return Promise.resolve({
-        ticketId: "t-1",
-        ticketNumber: 1001,
-        outcome: "created",
-        duplicate: false,
-        ...result,
-      });
+    honeypots,
+    intake(key, message, options) {
+      calls.push({ key, message, clientIp: options?.clientIp });
+      if ("limitedBy" in result) return Promise.resolve(result);
+      return Promise.resolve({ ticketId: "t-1", ticketNumber: 1001, duplicate: false, ...result });
+    },
+    recordHoneypot(options) {
+      honeypots.push(options);
+      return Promise.resolve("limitedBy" in result ? result : { ticketNumber: 1002 });
     },
   };
 }
@@ -308,6 +311,7 @@ Deno.test("createIntakeHandler() returns a generic 500 when the store throws", a
   const log = recordingLog();
   const store: TicketIntakeStore = {
     intake: () => Promise.reject(new Error("connection to db.internal:5432 refused (pw=s3cret)")),
+    recordHoneypot: () => Promise.reject(new Error("unused")),
   };
   const res = await handler({ store, log })(post(VALID));
   assert.equal(res.status, 500);
@@ -338,4 +342,221 @@ Deno.test("createIntakeHandler() returns 422 for a body of blank look-alike char
 Deno.test("createIntakeHandler() returns 422 when cleaning would change the email", async () => {
   const res = await handler()(post({ ...VALID, email: "a\u0000b@example.com" }));
   assert.equal(res.status, 422);
+});
+
+function form(fields: Record<string, string>, headers: Record<string, string> = {}): Request {
+  return new Request("http://local/functions/v1/intake", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+function multipartRequest(data: FormData, headers: Record<string, string> = {}): Request {
+  return new Request("http://local/functions/v1/intake", { method: "POST", headers, body: data });
+}
+
+Deno.test("createIntakeHandler() accepts an urlencoded form post as channel web", async () => {
+  const store = stubStore();
+  const res = await handler({ store })(
+    form({ ...VALID, name: "Jane", website: "", "metadata.page": "/pricing" }),
+  );
+  assert.equal(res.status, 201);
+  await res.body?.cancel();
+  const { message } = store.calls[0];
+  assert.equal(message.channel, "web");
+  assert.equal(message.email, "jane@example.com");
+  assert.deepEqual(message.metadata, { page: "/pricing" });
+});
+
+Deno.test("createIntakeHandler() records attachments of a multipart post and keys them in", async () => {
+  const store = stubStore();
+  const h = handler({ store });
+  const data = new FormData();
+  for (const [k, v] of Object.entries(VALID)) data.append(k, v);
+  data.append(
+    "attachments",
+    new File(["%PDF-1.7 invoice"], "invoice.pdf", { type: "application/pdf" }),
+  );
+  data.append("attachments", new File([], "", { type: "application/octet-stream" }));
+  const res = await h(multipartRequest(data));
+  assert.equal(res.status, 201);
+  await res.body?.cancel();
+  const { message, key } = store.calls[0];
+  assert.equal(message.channel, "web");
+  assert.deepEqual(message.attachments, [{
+    name: "invoice.pdf",
+    type: "application/pdf",
+    size: 16,
+    // printf '%PDF-1.7 invoice' | sha256sum
+    sha256: "f3717db969604d941a6e1ef823cc278ab25d01809231ac1fe47a87199931d4f7",
+  }]);
+  assert.notEqual(key, await idempotencyKey(message), "the file changes the deduplication key");
+  const same = await h(multipartRequest(data));
+  await same.body?.cancel();
+  assert.equal(store.calls[1].key, key, "the same message with the same file has the same key");
+});
+
+Deno.test("createIntakeHandler() returns 422 for a form field given twice", async () => {
+  const body = "email=a%40example.com&body=x&body=y";
+  const res = await handler()(post(body, { "content-type": "application/x-www-form-urlencoded" }));
+  assert.deepEqual(await details(res), [{ field: "body", problem: "must be given once" }]);
+});
+
+Deno.test("createIntakeHandler() returns 413 naming the file that is too large", async () => {
+  const store = stubStore();
+  const limits = { textBytes: 1024, fileBytes: 100, totalFileBytes: 150, files: 2 };
+  const data = new FormData();
+  data.append("email", VALID.email);
+  data.append("body", VALID.body);
+  data.append("attachments", new File([new Uint8Array(101)], "photo.jpg"));
+  const res = await handler({ store, limits })(multipartRequest(data));
+  assert.equal(res.status, 413);
+  assert.match((await res.json()).error, /attachment "photo\.jpg": larger than 100 bytes/);
+  assert.equal(store.calls.length, 0);
+});
+
+Deno.test("createIntakeHandler() answers a filled honeypot like a success and stores no ticket", async () => {
+  const store = stubStore();
+  const res = await handler({ store })(
+    form({ ...VALID, website: "http://spam.example" }, { "x-forwarded-for": "203.0.113.9" }),
+  );
+  assert.equal(res.status, 201);
+  const body = await res.json();
+  assert.deepEqual(Object.keys(body).sort(), [
+    "duplicate",
+    "idempotency_key",
+    "ticket_id",
+    "ticket_number",
+  ]);
+  assert.equal(body.ticket_number, 1002);
+  assert.equal(store.calls.length, 0);
+  assert.equal(store.honeypots.length, 1);
+  assert.equal(store.honeypots[0].clientIp, "203.0.113.9");
+  assert.equal(store.honeypots[0].context.email, VALID.email);
+});
+
+Deno.test("createIntakeHandler() treats a JSON honeypot the same and accepts it empty", async () => {
+  const store = stubStore();
+  const h = handler({ store });
+  const trapped = await h(post({ ...VALID, website: "x" }));
+  assert.equal(trapped.status, 201);
+  await trapped.body?.cancel();
+  const empty = await h(post({ ...VALID, website: "" }));
+  assert.equal(empty.status, 201);
+  await empty.body?.cancel();
+  assert.equal(store.honeypots.length, 1);
+  assert.equal(store.calls.length, 1);
+});
+
+Deno.test("createIntakeHandler() returns 429 with Retry-After when a rate limit refuses", async () => {
+  const store = stubStore({ limitedBy: "sender", retryAfterSeconds: 1234 });
+  const res = await handler({ store, corsOrigins: ["https://forms.example.com"] })(
+    post(VALID, { origin: "https://forms.example.com" }),
+  );
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get("retry-after"), "1234");
+  assert.match(res.headers.get("access-control-expose-headers") ?? "", /retry-after/);
+  const body = await res.json();
+  assert.match(body.error, /too many messages from this sender; try again in 1234 seconds/);
+  assert.deepEqual(body.details, { limit: "sender", retryAfterSeconds: 1234 });
+});
+
+Deno.test("createIntakeHandler() rate-limits public posts by the first X-Forwarded-For address", async () => {
+  const store = stubStore();
+  const h = handler({ store });
+  for (
+    const [xff, expected] of [
+      ["198.51.100.7, 10.0.0.1", "198.51.100.7"],
+      ["2001:DB8::1", "2001:db8::1"],
+      ["not-an-ip", null],
+      ["999.1.1.1", null],
+    ] as const
+  ) {
+    const res = await h(post(VALID, { "x-forwarded-for": xff }));
+    await res.body?.cancel();
+    assert.equal(store.calls.at(-1)?.clientIp, expected, xff);
+  }
+  const none = await h(post(VALID));
+  await none.body?.cancel();
+  assert.equal(store.calls.at(-1)?.clientIp, null);
+});
+
+Deno.test("createIntakeHandler() exempts API-key callers from the per-IP limit", async () => {
+  const store = stubStore();
+  const res = await handler({ ...KEYS, store })(
+    post(VALID, { "x-api-key": "key-one", "x-forwarded-for": "198.51.100.7" }),
+  );
+  assert.equal(res.status, 201);
+  await res.body?.cancel();
+  assert.equal(store.calls[0].clientIp, null);
+});
+
+const HMAC = { apiKeys: [], hmacSecrets: ["integration-secret-0123"], now: () => 1_800_000_000 };
+
+function signed(body: string, secret = HMAC.hmacSecrets[0], ts = "1800000000"): Request {
+  return post(body, {
+    "x-ists-timestamp": ts,
+    "x-ists-signature": `v1=${signBody(secret, ts, body)}`,
+  });
+}
+
+Deno.test("createIntakeHandler() accepts a request signed with a configured secret", async () => {
+  const store = stubStore();
+  const res = await handler({ ...HMAC, store })(signed(JSON.stringify(VALID)));
+  assert.equal(res.status, 201);
+  await res.body?.cancel();
+  assert.equal(store.calls[0].clientIp, null);
+});
+
+Deno.test("createIntakeHandler() returns 401 for a wrong, stale or missing signature", async () => {
+  const store = stubStore();
+  const h = handler({ ...HMAC, store });
+  const body = JSON.stringify(VALID);
+  const attempts = [
+    signed(body, "another-secret-0123456"),
+    signed(body, HMAC.hmacSecrets[0], "1799999000"),
+    post(VALID),
+  ];
+  for (const req of attempts) {
+    const res = await h(req);
+    assert.equal(res.status, 401);
+    await res.body?.cancel();
+  }
+  assert.equal(store.calls.length, 0);
+});
+
+Deno.test("createIntakeHandler() with keys and a public form takes browser posts from allowed origins as web", async () => {
+  const store = stubStore();
+  const h = handler({
+    ...KEYS,
+    publicForm: true,
+    corsOrigins: ["https://forms.example.com"],
+    store,
+  });
+  const fromForm = await h(
+    post({ ...VALID, channel: "email" }, {
+      origin: "https://forms.example.com",
+      "x-forwarded-for": "203.0.113.20",
+    }),
+  );
+  assert.equal(fromForm.status, 201);
+  await fromForm.body?.cancel();
+  assert.equal(store.calls[0].message.channel, "web");
+  assert.equal(store.calls[0].clientIp, "203.0.113.20");
+  const elsewhere = await h(post(VALID, { origin: "https://evil.example.net" }));
+  assert.equal(elsewhere.status, 401);
+  await elsewhere.body?.cancel();
+  assert.equal(store.calls.length, 1);
+});
+
+Deno.test("createIntakeHandler() allows the signature headers in CORS preflights", async () => {
+  const res = await handler({ corsOrigins: ["https://forms.example.com"] })(
+    new Request("http://local/functions/v1/intake", {
+      method: "OPTIONS",
+      headers: { origin: "https://forms.example.com" },
+    }),
+  );
+  assert.equal(res.status, 204);
+  assert.match(res.headers.get("access-control-allow-headers") ?? "", /x-ists-signature/);
 });

@@ -1,5 +1,5 @@
 import { getSql } from "../_shared/db.ts";
-import type { Env } from "../_shared/env.ts";
+import { type Env, listOf } from "../_shared/env.ts";
 import { createLog } from "../_shared/log.ts";
 import { createIntakeHandler } from "./handler.ts";
 import { createSqlIntakeStore } from "./store.ts";
@@ -8,8 +8,10 @@ import { createSqlIntakeStore } from "./store.ts";
 export function serveIntake(env: Env): (req: Request) => Promise<Response> {
   return createIntakeHandler({
     store: createSqlIntakeStore(getSql(env)),
-    apiKeys: (env.ISTS_INTAKE_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean),
-    corsOrigins: (env.ISTS_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    apiKeys: listOf(env.ISTS_INTAKE_API_KEYS),
+    hmacSecrets: listOf(env.ISTS_INTAKE_HMAC_SECRETS),
+    publicForm: env.ISTS_INTAKE_PUBLIC_FORM ?? false,
+    corsOrigins: listOf(env.ISTS_CORS_ORIGINS),
     log: createLog("intake"),
   });
 }

@@ -76,7 +76,7 @@ type Mailbox = { name: string | null; address: string };
 export function cleanAddress(value: string | undefined | null): string | null {
   const address = (value ?? "").replace(/\([^()]*\)/g, "").replace(/^[\s<"']+|[\s>"'.]+$/g, "")
     .toLowerCase();
-  return isEmailAddress(address) ? address : null;
+  return address.length <= 255 && isEmailAddress(address) ? address : null;
 }
 
 function displayName(text: string): string | null {
