@@ -112,6 +112,12 @@ begin
   values ('intake', p_channel, 'intake_dead_letter', left(p_reason, 2000),
           jsonb_build_object('dead_letter_id', v_id, 'raw_bytes', coalesce(length(p_raw), 0)) || coalesce(p_details, '{}'),
           'error');
+  -- The team hears about it in the alerts channel (or the outbox without Slack).
+  insert into public.notifications (ticket_id, kind, channel, target, payload)
+  values (null, 'pipeline_alert', 'slack', nullif(app_private.get_setting('alerts_slack_channel_id'), ''),
+          jsonb_build_object('text', format(':rotating_light: A %s message could not become a ticket (dead letter %s): %s',
+            p_channel, v_id, left(p_reason, 300))));
+  perform app_private.enqueue_job('notify', null, '{"alerts": true}');
   return v_id;
 end;
 $$;
