@@ -32,6 +32,7 @@ create table public.suppressed_messages (
   received_at timestamptz not null default now()
 );
 create index suppressed_messages_sender_idx on public.suppressed_messages (sender_email, received_at);
+create index suppressed_messages_message_id_idx on public.suppressed_messages (message_id) where message_id is not null;
 
 -- Accepted input that could not become a ticket (unparsable, no usable sender): kept with the
 -- reason and the raw bytes, so nothing accepted is lost; each one is also in error_logs.
