@@ -4,6 +4,7 @@
 import postgres from "postgres";
 import { join } from "node:path";
 import { mapLimit, type NumberedMessage, parseMessages } from "./lib/messages.ts";
+import { describeEmail, postSampleEmails } from "./lib/sample_emails.ts";
 import { ROOT } from "./lib/paths.ts";
 import { type TicketOutcome, waitForPipeline } from "./lib/pipeline_report.ts";
 import { startStack, stopStack, userConfig } from "./lib/stack/stack.ts";
@@ -13,16 +14,28 @@ import { signBody } from "../supabase/functions/intake/auth.ts";
 interface Options {
   once: boolean;
   input: string;
+  emails: string;
 }
 
+/** Webhook secret of the local e-mail demo when the user configured none (loopback only). */
+const LOCAL_MAIL_SECRET = "local-demo-mail-secret";
+
 function parseArgs(args: string[]): Options {
-  const options: Options = { once: false, input: join(ROOT, "samples", "messages.jsonl") };
+  const options: Options = {
+    once: false,
+    input: join(ROOT, "samples", "messages.jsonl"),
+    emails: join(ROOT, "samples", "emails"),
+  };
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--once") options.once = true;
     else if (args[i] === "--input") options.input = args[++i] ?? "";
     else if (args[i].startsWith("--input=")) options.input = args[i].slice(8);
+    else if (args[i] === "--emails") options.emails = args[++i] ?? "";
+    else if (args[i].startsWith("--emails=")) options.emails = args[i].slice(9);
     else {
-      console.error(`Unknown option "${args[i]}": use --once and --input FILE.jsonl`);
+      console.error(
+        `Unknown option "${args[i]}": use --once, --input FILE.jsonl and --emails DIR`,
+      );
       Deno.exit(2);
     }
   }
@@ -86,6 +99,10 @@ async function main() {
   const { messages, problems } = parseMessages(text);
 
   console.log("ISTS — Intelligent Support Triage System\n");
+  // The sample e-mails need the email-inbound secret; locally a fixed one is fine.
+  const mailSecret = listOf((await userConfig()).ISTS_EMAIL_WEBHOOK_SECRETS)[0] ??
+    LOCAL_MAIL_SECRET;
+  if (mailSecret === LOCAL_MAIL_SECRET) Deno.env.set("ISTS_EMAIL_WEBHOOK_SECRETS", mailSecret);
   const info = await startStack();
   const sql = postgres(info.dbUrl, { max: 4, onnotice: () => {} });
   const [{ time_zone: timeZone }] = await sql<{ time_zone: string }[]>`
@@ -148,6 +165,13 @@ async function main() {
   const duplicates = accepted.filter((r) => r.duplicate).length;
   // Duplicates are shown too: they are the tickets an earlier message (or run) created.
   const shown = [...new Set(accepted.map((r) => r.ticketId))];
+
+  const emails = await postSampleEmails(options.emails, info.functionsUrl, mailSecret);
+  if (emails.length > 0) {
+    console.log(`\nE-mail: ${emails.length} files from ${options.emails} → email-inbound`);
+    for (const e of emails) console.log(describeEmail(e));
+    for (const e of emails) if (e.ticketId && !shown.includes(e.ticketId)) shown.push(e.ticketId);
+  }
 
   console.log("\nWaiting for the pipeline (triage → route → notify)");
   const started = Date.now();
@@ -212,6 +236,9 @@ async function main() {
   console.log("\nServing");
   console.log(`  intake:     POST ${info.functionsUrl}/functions/v1/intake`);
   console.log(
+    `  e-mail:     POST ${info.functionsUrl}/functions/v1/email-inbound (webhook secret)`,
+  );
+  console.log(
     `  functions:  ${info.functionsUrl}/functions/v1/<triage|route|notify> (service-role token)`,
   );
   console.log(`  database:   ${info.dbUrl}`);
@@ -222,7 +249,8 @@ async function main() {
     !t.dead && !["assigned", "queued", "resolved", "closed", "in_progress"].includes(t.status)
   );
   // Rejections by the server itself (auth, outage) mean the run did not do its job.
-  const serverTrouble = rejected.some((r) => /^(401|403|5\d\d) /.test(r.error ?? ""));
+  const serverTrouble = rejected.some((r) => /^(401|403|5\d\d) /.test(r.error ?? "")) ||
+    emails.some((e) => e.outcome === "rejected");
   if (options.once) {
     console.log("\nThe stack keeps running; stop it with: npm run stack -- stop");
     Deno.exit(unfinished || serverTrouble ? 1 : 0);
