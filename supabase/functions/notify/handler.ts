@@ -3,7 +3,13 @@ import type { TicketNotice } from "../_shared/slack.ts";
 /** A pending notification joined with what its message shows. */
 export interface PendingNotification {
   id: string;
-  kind: "ticket_assigned" | "ticket_queued" | "customer_reply" | "pipeline_alert";
+  kind:
+    | "ticket_assigned"
+    | "ticket_queued"
+    | "customer_reply"
+    | "pipeline_alert"
+    | "inbound_reply"
+    | "ticket_escalated";
   channel: "slack" | "email";
   target: string | null;
   payload: Record<string, unknown>;
