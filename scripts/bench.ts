@@ -1,12 +1,19 @@
 // npm run bench: throughput and latency of intake and of the whole pipeline on this machine.
-// Prints one "name: value" line per figure.
+// Prints one "name: value" line per figure. ISTS_BENCH_* variables shorten the runs.
 import postgres from "postgres";
-import { startStack } from "./lib/stack/stack.ts";
+import { MAX_PARSE_BYTES, parseEmail } from "../supabase/functions/_shared/mail/parse.ts";
+import { listMailFiles, loadSpamAssassin, mailDatasetsAvailable } from "./lib/mail_datasets.ts";
+import { startStack, stopStack } from "./lib/stack/stack.ts";
 
 const CLIENTS = 50;
 const INTAKE_SECONDS = Number(Deno.env.get("ISTS_BENCH_INTAKE_SECONDS") ?? 10);
 const PIPELINE_TICKETS = Number(Deno.env.get("ISTS_BENCH_PIPELINE_TICKETS") ?? 3000);
 const STEADY_SECONDS = Number(Deno.env.get("ISTS_BENCH_STEADY_SECONDS") ?? 10);
+const DEDUPE_ROUNDS = Number(Deno.env.get("ISTS_BENCH_DEDUPE_ROUNDS") ?? 20);
+const PARSE_PASSES = Number(Deno.env.get("ISTS_BENCH_PARSE_PASSES") ?? 3);
+/** The webhook secret the bench gives email-inbound (a local stack only). */
+const WEBHOOK_SECRET = Deno.env.get("ISTS_EMAIL_WEBHOOK_SECRETS")?.split(",")[0]?.trim() ||
+  "ists-bench-webhook-secret";
 
 const SUBJECTS = [
   "Cannot log in",
@@ -49,7 +56,75 @@ function message(run: string, i: number) {
   });
 }
 
-const info = await startStack();
+/** Peak resident memory of this process so far (Linux VmHWM), in MB; null elsewhere. */
+function peakRssMb(): number | null {
+  try {
+    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(Deno.readTextFileSync("/proc/self/status"))?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+// 0a. Parsing a 35 MB mail (the largest inbound services post): it is cut at MAX_PARSE_BYTES.
+// First, so that this process's peak memory is the parse's.
+{
+  const line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3";
+  const lines = Math.ceil((35 * 1024 * 1024) / (line.length + 2));
+  const head = "From: big@example.com\r\nSubject: big\r\nMIME-Version: 1.0\r\n" +
+    'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n' +
+    'See the dump.\r\n--b\r\nContent-Type: application/octet-stream; name="dump.bin"\r\n' +
+    "Content-Transfer-Encoding: base64\r\n\r\n";
+  const encoder = new TextEncoder();
+  const body = encoder.encode(`${line}\r\n`);
+  const raw = new Uint8Array(head.length + lines * body.length + 9);
+  raw.set(encoder.encode(head), 0);
+  for (let i = 0; i < lines; i++) raw.set(body, head.length + i * body.length);
+  raw.set(encoder.encode("\r\n--b--\r\n"), raw.length - 9);
+  const before = Deno.memoryUsage().rss / 1024 / 1024;
+  const t0 = performance.now();
+  const mail = await parseEmail(raw);
+  const ms = performance.now() - t0;
+  console.log(`email_parse_35mb_bytes_parsed: ${Math.min(raw.length, MAX_PARSE_BYTES)}`);
+  console.log(`email_parse_35mb_ms: ${ms.toFixed(0)}`);
+  console.log(`email_parse_35mb_rss_before_mb: ${before.toFixed(0)}`);
+  console.log(`email_parse_35mb_rss_peak_mb: ${peakRssMb()?.toFixed(0) ?? "n/a"}`);
+  if (!mail.truncated) throw new Error("the 35 MB mail was not marked truncated");
+}
+
+// 0b. Parsing throughput over the shared mail collections, one core (parseEmail is sequential).
+if (mailDatasetsAvailable()) {
+  const raws: Array<Uint8Array | string> = [
+    ...await Promise.all(listMailFiles().map((f) => Deno.readFile(f.path))),
+    ...loadSpamAssassin().map((m) => m.text),
+  ];
+  for (const raw of raws.slice(0, 50)) await parseEmail(raw); // warm-up
+  const t0 = performance.now();
+  for (let pass = 0; pass < PARSE_PASSES; pass++) {
+    for (const raw of raws) await parseEmail(raw);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`email_parse_messages: ${raws.length}`);
+  console.log(`email_parse_per_s: ${((raws.length * PARSE_PASSES) / seconds).toFixed(0)}`);
+} else {
+  console.log("notice: ../shared/datasets is absent; email_parse_per_s is not measured");
+}
+
+// email-inbound needs a webhook secret; a server started without one is restarted with it.
+Deno.env.set("ISTS_EMAIL_WEBHOOK_SECRETS", WEBHOOK_SECRET);
+let info = await startStack();
+const inbound = () => `${info.functionsUrl}/functions/v1/email-inbound`;
+{
+  const probe = await fetch(inbound(), {
+    method: "POST",
+    headers: { "x-ists-webhook-secret": WEBHOOK_SECRET, "content-type": "message/rfc822" },
+  });
+  await probe.body?.cancel();
+  if (probe.status === 503 || probe.status === 401) {
+    await stopStack();
+    info = await startStack();
+  }
+}
 const url = `${info.functionsUrl}/functions/v1/intake`;
 const sql = postgres(info.dbUrl, { max: 2, onnotice: () => {} });
 await waitDrained(sql, 120_000);
@@ -58,6 +133,54 @@ await waitDrained(sql, 120_000);
 const [senderLimit] = await sql<{ value: string }[]>`
   select value from app_private.settings where key = 'intake_limit_per_sender'`;
 await sql`update app_private.settings set value = '1000000' where key = 'intake_limit_per_sender'`;
+
+// 0c. Deduplication under a race: 50 simultaneous POSTs of the same mail to email-inbound,
+// DEDUPE_ROUNDS rounds with different mails; exactly one ticket per round.
+{
+  const run = crypto.randomUUID().slice(0, 8);
+  const latencies: number[] = [];
+  let exactlyOne = 0;
+  let errors = 0;
+  for (let round = 0; round < DEDUPE_ROUNDS; round++) {
+    const subject = `Bench dedupe ${run}-${round}: invoice missing`;
+    const raw = [
+      `From: Dedupe Customer <dedupe.${run}.${round}@example.com>`,
+      "To: support@example.com",
+      `Subject: ${subject}`,
+      `Message-ID: <dedupe-${run}-${round}@example.com>`,
+      "Date: Thu, 03 Dec 2026 10:00:00 +0000",
+      "MIME-Version: 1.0",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      `${BODIES[round % BODIES.length]} (ref ${run}-${round})`,
+      "",
+    ].join("\r\n");
+    const statuses = await Promise.all(Array.from({ length: CLIENTS }, async () => {
+      const t0 = performance.now();
+      const res = await fetch(inbound(), {
+        method: "POST",
+        headers: { "x-ists-webhook-secret": WEBHOOK_SECRET, "content-type": "message/rfc822" },
+        body: raw,
+      });
+      await res.body?.cancel();
+      latencies.push(performance.now() - t0);
+      return res.status;
+    }));
+    errors += statuses.filter((s) => s !== 200 && s !== 201).length;
+    const created = statuses.filter((s) => s === 201).length;
+    const [{ n }] = await sql`select count(*)::int as n from public.tickets
+      where subject = ${subject}`;
+    if (created === 1 && n === 1) exactlyOne++;
+  }
+  latencies.sort((a, b) => a - b);
+  console.log(`dedupe_rounds: ${DEDUPE_ROUNDS}`);
+  console.log(`dedupe_requests_per_round: ${CLIENTS}`);
+  console.log(`dedupe_rounds_with_one_ticket: ${exactlyOne}`);
+  console.log(`dedupe_errors: ${errors}`);
+  console.log(`dedupe_p50_ms: ${percentile(latencies, 50).toFixed(1)}`);
+  console.log(`dedupe_p99_ms: ${percentile(latencies, 99).toFixed(1)}`);
+  await waitDrained(sql, 120_000);
+}
 
 /** 50 clients posting unique tickets for `seconds`; returns requests, errors, rate, latencies. */
 async function intakeLoad(seconds: number) {

@@ -35,6 +35,8 @@ export interface AutomatedInput {
   deliveryStatus: string | null;
   feedbackReport: boolean;
   text: string;
+  /** The message's To addresses: on a bounce, the original sender, never a failed recipient. */
+  toAddresses?: string[];
 }
 
 /** Where our own mail comes from, to recognise loops. */
@@ -118,6 +120,7 @@ export function classifyAutomated(input: AutomatedInput, own: OwnMail): Automate
   });
   const ownDomains = own.domains.map((d) => d.toLowerCase());
   const ownAddresses = own.addresses.map((a) => a.toLowerCase());
+  const exclude = [input.fromAddress ?? "", ...ownAddresses, ...(input.toAddresses ?? [])];
 
   // Our own mail coming back.
   const idDomain = domainOf(input.messageId);
@@ -143,6 +146,12 @@ export function classifyAutomated(input: AutomatedInput, own: OwnMail): Automate
   }
   if (input.deliveryStatus !== null || /report-type="?delivery-status/.test(contentType)) {
     const bounce = readDeliveryStatus(input.deliveryStatus ?? "");
+    if (!/^(final|original)-recipient:/im.test(input.deliveryStatus ?? "")) {
+      // A report without recipient fields (Office 365 sends only text): read the text.
+      const found = failedAddressesInText(input.text, exclude);
+      bounce.recipients = found.recipients;
+      bounce.permanent = found.permanent;
+    }
     const failed = h("x-failed-recipients");
     if (failed) {
       for (const a of failed.split(/[,\s]+/)) {
@@ -162,7 +171,7 @@ export function classifyAutomated(input: AutomatedInput, own: OwnMail): Automate
       .map((a) => a.toLowerCase());
     const found = failed.length > 0
       ? { recipients: failed, permanent: true }
-      : failedAddressesInText(input.text, [input.fromAddress ?? "", ...ownAddresses]);
+      : failedAddressesInText(input.text, exclude);
     return verdict("bounce", `bounce from ${input.fromAddress}`, { ...found, status: null });
   }
   if (/report-type="?disposition-notification/.test(contentType)) {

@@ -99,10 +99,17 @@ function mailboxFromHeader(value: string | undefined): Mailbox | null {
   if (!value) return null;
   const text = value.trim();
   const angle = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
+  // An address in angle brackets that is not a mailbox ("<power quadrant system@example.com>")
+  // has no usable part: a fragment of it would be somebody else's address.
+  if (!angle && /<[^<>]*@[^<>]*>/.test(text)) return null;
   const address = cleanAddress(angle?.[1] ?? /[^\s<>,;:"]+@[^\s<>,;:"]+/.exec(text)?.[0]);
   if (!address) return null;
   const display = angle ? text.slice(0, text.lastIndexOf("<")) : "";
   return { name: displayName(decodeWords(display)), address };
+}
+
+function firstOf<T>(values: Array<T | null>): T | null {
+  return values.find((v) => v !== null) ?? null;
 }
 
 function messageIds(value: string | undefined): string[] {
@@ -147,6 +154,7 @@ export async function parseEmail(
 
   const headers = new Map<string, string>();
   for (const { key, value } of email.headers) if (!headers.has(key)) headers.set(key, value);
+  const all = (name: string) => email.headers.filter((h) => h.key === name).map((h) => h.value);
 
   // Text: the plain part, else the HTML converted, else winmail.dat.
   let text = decodeUndeclaredIso2022Jp(email.text ?? "");
@@ -199,7 +207,19 @@ export async function parseEmail(
     });
   }
 
-  const from = mailbox(email.from) ?? mailboxFromHeader(headers.get("from")) ??
+  // A spam tool may write two From lines, the first unusable: take the first usable one.
+  // A delivery report whose delivery-status part is missing or broken (no MIME boundaries):
+  // its fields are still in the raw text.
+  if (
+    deliveryStatus === null &&
+    /report-type="?delivery-status/i.test(headers.get("content-type") ?? "")
+  ) {
+    const rawText = new TextDecoder("latin1").decode(bytes.subarray(0, 256 * 1024));
+    const at = rawText.search(/^(Reporting-MTA|Final-Recipient|Original-Recipient):/im);
+    if (at >= 0) deliveryStatus = rawText.slice(at);
+  }
+
+  const from = mailbox(email.from) ?? firstOf(all("from").map(mailboxFromHeader)) ??
     mailbox(email.sender) ?? mailboxFromHeader(headers.get("sender"));
   const replyTo = mailbox(email.replyTo?.[0]) ?? mailboxFromHeader(headers.get("reply-to")) ?? from;
   const subject = collapseWhitespace(decodeUndeclaredIso2022Jp(email.subject ?? ""));
@@ -225,6 +245,7 @@ export async function parseEmail(
     reasons.push(`analysed text cut to ${MAX_ANALYSIS_CHARS} characters`);
   }
 
+  const to = (email.to ?? []).map(mailbox).filter((m) => m !== null).map((m) => m.address);
   const automated = classifyAutomated({
     headers,
     fromAddress: from?.address ?? null,
@@ -233,6 +254,7 @@ export async function parseEmail(
     deliveryStatus,
     feedbackReport,
     text: clean,
+    toAddresses: to,
   }, own);
 
   return {
@@ -240,7 +262,7 @@ export async function parseEmail(
     references,
     from,
     replyTo,
-    to: (email.to ?? []).map(mailbox).filter((m) => m !== null).map((m) => m.address),
+    to,
     subject,
     date: email.date ?? null,
     text: original,

@@ -328,3 +328,152 @@ Deno.test("parseEmail takes the body and attachments out of a winmail.dat", asyn
     true,
   ]]);
 });
+
+Deno.test("parseEmail keeps a bottom-posted answer below a German Thunderbird quote", async () => {
+  const m = await parseEmail(
+    mail(
+      ["From: marc@example.com", "Subject: Re: Termin"],
+      [
+        "Am 07.05.2012 08:10, schrieb Martin Edenhofer via Support:",
+        "> Passt Ihnen Freitag?",
+        ">",
+        ">   -Martin",
+        "Hallo Martin,",
+        "",
+        "Freitag passt.",
+      ].join("\n"),
+    ),
+    own,
+  );
+  assert.equal(m.cleanText, "Hallo Martin,\n\nFreitag passt.");
+  const top = await parseEmail(
+    mail(
+      ["From: marc@example.com", "Subject: Re: Termin"],
+      [
+        "Freitag passt.",
+        "",
+        "Am 07.05.2012 08:10, schrieb Martin Edenhofer via Support:",
+        "> Passt Ihnen Freitag?",
+      ].join("\n"),
+    ),
+    own,
+  );
+  assert.equal(top.cleanText, "Freitag passt.");
+});
+
+Deno.test("parseEmail puts HTML table rows on lines and cuts a Lotus Notes header table", async () => {
+  const html = "<p>Absage für morgen.</p><p>Mfg eike</p>" +
+    "<div>Martin via Support --- Installation [Ticket#11392] ---</div>" +
+    "<table><tr><td>Von:</td><td>Martin &lt;support@example.com&gt;</td></tr>" +
+    "<tr><td>An</td><td>eike@example.com</td></tr><tr><td>Datum:</td><td>Mi., 13.06.2012</td></tr>" +
+    "<tr><td>Betreff</td><td>Installation</td></tr></table><pre>Hi Eike, old text</pre>";
+  const m = await parseEmail(
+    mail(["From: eike@example.com", "Subject: AW: x", "Content-Type: text/html"], html),
+    own,
+  );
+  assert.match(m.text, /^Von: Martin <support@example\.com>\nAn eike@example\.com$/m);
+  assert.equal(m.cleanText, "Absage für morgen.\n\nMfg eike");
+});
+
+Deno.test("parseEmail keeps HTML that follows a closing </html>", async () => {
+  const m = await parseEmail(
+    mail(
+      ["From: a@example.com", "Subject: x", "Content-Type: text/html"],
+      "<html><body><p>first</p></body></html><div>second</div>",
+    ),
+    own,
+  );
+  assert.equal(m.text, "first\n\nsecond");
+});
+
+Deno.test("parseEmail takes the first usable of two From lines, never a fragment", async () => {
+  const two = await parseEmail(
+    mail(["From: [??????]", "From: Du <du@example.cn>", "Subject: x"], "hi"),
+    own,
+  );
+  assert.equal(two.from?.address, "du@example.cn");
+  const broken = await parseEmail(
+    mail(['From: "past" <power quadrant system@example.com>', "Subject: x"], "hi"),
+    own,
+  );
+  assert.equal(broken.from, null);
+  assert.match(unusableReason(broken) ?? "", /no usable sender/);
+});
+
+Deno.test("parseEmail reads failed recipients of reports without a delivery-status part", async () => {
+  // Office 365: multipart/report with only a text part naming the recipient.
+  const o365 = await parseEmail(
+    mail(
+      [
+        "From: <postmaster@example.com>",
+        "To: <sender@example.org>",
+        "Subject: Undeliverable: Hello",
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="r"',
+      ],
+      [
+        "--r",
+        "Content-Type: text/plain",
+        "",
+        "Delivery has failed to these recipients or groups:",
+        "",
+        "gone@example.com<mailto:gone@example.com>",
+        "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'",
+        "",
+        "Original message headers:",
+        "To: sender@example.org",
+        "--r--",
+      ].join("\n"),
+    ),
+    own,
+  );
+  assert.equal(o365.automated.kind, "bounce");
+  assert.deepEqual(o365.automated.bounce?.recipients, ["gone@example.com"]);
+  assert.equal(o365.automated.bounce?.permanent, true);
+  // No MIME boundaries at all: the DSN fields are read from the raw text.
+  const flat = await parseEmail(
+    mail(
+      [
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+        "To: <sender@example.org>",
+        "Subject: Returned mail: Service unavailable",
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="x/y"',
+      ],
+      [
+        "   ----- The following addresses had permanent fatal errors -----",
+        "<gone@example.net>",
+        "",
+        "Reporting-MTA: dns; mx.example.net",
+        "",
+        "Final-Recipient: RFC822; <gone@example.net>",
+        "Action: failed",
+        "Status: 5.5.0",
+      ].join("\n"),
+    ),
+    own,
+  );
+  assert.deepEqual(flat.automated.bounce?.recipients, ["gone@example.net"]);
+  // A plain-text bounce: the bounce's own addressee (the original sender) is not a recipient.
+  const exchange = await parseEmail(
+    mail(
+      [
+        "From: System Administrator <postmaster@example.jp>",
+        "To: sender@example.com",
+        "Subject: Undeliverable: Hello",
+      ],
+      [
+        "Your message",
+        "",
+        "  To:      sender@example.com",
+        "  Subject: Hello",
+        "",
+        "did not reach the following recipient(s):",
+        "",
+        "gone@example.jp on Thu, 29 Apr 2010 00:00:00 -0000",
+        "    The recipient name is not recognized",
+      ].join("\n"),
+    ),
+    own,
+  );
+  assert.equal(exchange.automated.kind, "bounce");
+  assert.deepEqual(exchange.automated.bounce?.recipients, ["gone@example.jp"]);
+});

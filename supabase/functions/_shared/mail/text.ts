@@ -4,12 +4,49 @@
  */
 import { convert } from "html-to-text";
 
-/** Plain text of an HTML body: links kept as "text [url]", images and scripts dropped. */
+// The few parts of html-to-text's formatter interface used here (the package has no types).
+interface Builder {
+  openBlock(options: { leadingLineBreaks: number }): void;
+  closeBlock(options: { trailingLineBreaks: number }): void;
+  addInline(text: string): void;
+}
+type FormatCallback = (
+  elem: { children: unknown[] },
+  walk: (nodes: unknown[], builder: Builder) => void,
+  builder: Builder,
+) => void;
+
+// Table rows become lines and cells stay apart by a space (html-to-text's default runs the
+// cells of a layout table together: "Von:Martin <m@example.com>AnEike…").
+const tableRow: FormatCallback = (elem, walk, builder) => {
+  builder.openBlock({ leadingLineBreaks: 1 });
+  walk(elem.children, builder);
+  builder.closeBlock({ trailingLineBreaks: 1 });
+};
+const tableCell: FormatCallback = (elem, walk, builder) => {
+  walk(elem.children, builder);
+  builder.addInline(" ");
+};
+
+/**
+ * Plain text of an HTML body: links kept as "text [url]", images and scripts dropped, table
+ * rows on their own lines.
+ */
 export function htmlToText(html: string): string {
-  return convert(html, {
+  // Text after "</html>" (two messages glued together) is shown by mail clients; keep it.
+  return convert(html.replace(/<\/(body|html)\s*>/gi, ""), {
     wordwrap: false,
     preserveNewlines: false,
+    formatters: { tableRow, tableCell },
     selectors: [
+      {
+        selector: "table",
+        format: "block",
+        options: { leadingLineBreaks: 1, trailingLineBreaks: 1 },
+      },
+      { selector: "tr", format: "tableRow" },
+      { selector: "td", format: "tableCell" },
+      { selector: "th", format: "tableCell" },
       { selector: "img", format: "skip" },
       { selector: "style", format: "skip" },
       { selector: "script", format: "skip" },
@@ -48,9 +85,13 @@ const attributionLine = new RegExp(
       .raw`^(on|am|le|el|il|op|em|den|på|w dniu)\b.{0,200}\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev|napisał)\s*:?\s*$`,
     String
       .raw`^.{0,120}\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev)\s*:\s*$`,
+    // Thunderbird in German: "Am 07.05.2012 08:10, schrieb Martin Edenhofer:".
+    String.raw`^(am|on)\b.{0,120},\s*(schrieb|wrote)\b.{0,200}:\s*$`,
     String
-      .raw`^-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|forwarded message|weitergeleitete nachricht)\s*-{2,}\s*$`,
+      .raw`^-{2,}\s*(original message|ursprüngliche nachricht|original nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|forwarded message|weitergeleitete nachricht)\s*-{2,}\s*$`,
     String.raw`^_{10,}\s*$`,
+    // Lotus Notes: "Martin Edenhofer via Znuny Team --- Installation [Ticket#11392] ---".
+    String.raw`^\S.{0,120}\s-{3}\s.{1,200}\s-{3}\s*$`,
   ].join("|"),
   "i",
 );
@@ -58,6 +99,8 @@ const attributionLine = new RegExp(
 const outlookFrom = /^\*?(from|von|de|da|van)\s*:\*?\s+\S/i;
 const outlookNext =
   /^\*?(sent|date|gesendet|datum|envoyé|enviado|inviato|verzonden|to|an|à|para|a|subject|betreff|objet|asunto|oggetto|onderwerp)\s*:/i;
+// Lotus Notes writes some header names without a colon ("An eike@example.com").
+const notesNext = /^(an|betreff|kopie|cc)\s+\S/i;
 const signatureStart = [
   /^-- ?$/, // RFC 3676 signature delimiter
   /^(sent from my|gesendet von meinem|envoyé de mon|enviado desde mi|inviato da)\b/i,
@@ -72,18 +115,31 @@ const signatureStart = [
 export function cleanBody(text: string): string {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   let end = lines.length;
+  const dropped = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     const twoLines = i + 1 < lines.length ? `${line} ${lines[i + 1].trim()}` : line;
-    if (
-      attributionLine.test(line) ||
-      (/^(on|am|le|el)\b/i.test(line) && attributionLine.test(twoLines))
-    ) {
+    const attribution = attributionLine.test(line);
+    if (attribution || (/^(on|am|le|el)\b/i.test(line) && attributionLine.test(twoLines))) {
+      // Bottom-posting: "On … wrote:", the quote, then the answer below it. Drop the
+      // attribution (the quote goes line by line below) and keep reading.
+      const rest = lines.slice(i + (attribution ? 1 : 2));
+      const firstText = rest.findIndex((l) => l.trim() !== "");
+      const afterQuote = rest.findIndex((l, j) =>
+        j > firstText && l.trim() !== "" && !l.trimStart().startsWith(">")
+      );
+      if (firstText >= 0 && rest[firstText].trimStart().startsWith(">") && afterQuote >= 0) {
+        dropped.add(i);
+        if (!attribution) dropped.add(i + 1);
+        continue;
+      }
       end = i;
       break;
     }
     if (outlookFrom.test(line)) {
-      const next = lines.slice(i + 1, i + 5).filter((l) => outlookNext.test(l.trim()));
+      const next = lines.slice(i + 1, i + 5).filter((l) =>
+        outlookNext.test(l.trim()) || notesNext.test(l.trim())
+      );
       if (next.length >= 2) {
         end = i;
         break;
@@ -104,7 +160,7 @@ export function cleanBody(text: string): string {
   }
   const kept = lines.slice(0, end)
     // Interleaved quotes (inline replies) are dropped line by line.
-    .filter((l) => !l.trimStart().startsWith(">"))
+    .filter((l, i) => !dropped.has(i) && !l.trimStart().startsWith(">"))
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
