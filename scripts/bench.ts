@@ -2,6 +2,7 @@
 // Prints one "name: value" line per figure. ISTS_BENCH_* variables shorten the runs.
 import postgres from "postgres";
 import { MAX_PARSE_BYTES, parseEmail } from "../supabase/functions/_shared/mail/parse.ts";
+import { benchAssignment } from "./lib/bench_assign.ts";
 import { listMailFiles, loadSpamAssassin, mailDatasetsAvailable } from "./lib/mail_datasets.ts";
 import { startStack, stopStack } from "./lib/stack/stack.ts";
 
@@ -11,6 +12,7 @@ const PIPELINE_TICKETS = Number(Deno.env.get("ISTS_BENCH_PIPELINE_TICKETS") ?? 3
 const STEADY_SECONDS = Number(Deno.env.get("ISTS_BENCH_STEADY_SECONDS") ?? 10);
 const DEDUPE_ROUNDS = Number(Deno.env.get("ISTS_BENCH_DEDUPE_ROUNDS") ?? 20);
 const PARSE_PASSES = Number(Deno.env.get("ISTS_BENCH_PARSE_PASSES") ?? 3);
+const ASSIGN_TICKETS = Number(Deno.env.get("ISTS_BENCH_ASSIGN_TICKETS") ?? 10_000);
 /** The webhook secret the bench gives email-inbound (a local stack only). */
 const WEBHOOK_SECRET = Deno.env.get("ISTS_EMAIL_WEBHOOK_SECRETS")?.split(",")[0]?.trim() ||
   "ists-bench-webhook-secret";
@@ -303,6 +305,19 @@ async function routedStats(run: string, since: Date) {
   const stats = await routedStats(run, startedAt);
   console.log(`pipeline_p50_ms: ${Number(stats.p50).toFixed(0)}`);
   console.log(`pipeline_p99_ms: ${Number(stats.p99).toFixed(0)}`);
+}
+// 5. Assignment under concurrency: 2 workers route ASSIGN_TICKETS analysed tickets to a team
+//    of 50 agents; no agent may exceed capacity and no ticket may be assigned twice.
+{
+  const r = await benchAssignment(info.dbUrl, { tickets: ASSIGN_TICKETS, workers: 2, agents: 50 });
+  console.log(`assign_tickets: ${r.tickets} (${r.workers} workers, ${r.agents} agents)`);
+  console.log(`assign_per_s: ${r.assignPerS.toFixed(0)}`);
+  console.log(`over_capacity: ${r.overCapacity}`);
+  console.log(`double_assigned: ${r.doubleAssigned}`);
+  console.log(`assign_queued: ${r.queued}`);
+  console.log(
+    `assign_load_spread: min ${r.loadMin}, max ${r.loadMax}, stddev ${r.loadStddev.toFixed(2)}`,
+  );
 }
 if (senderLimit) {
   await sql`update app_private.settings set value = ${senderLimit.value}

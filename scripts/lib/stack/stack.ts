@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { EnvError, loadEnv } from "../../../supabase/functions/_shared/env.ts";
+import { EnvError, EnvSchema, loadEnv } from "../../../supabase/functions/_shared/env.ts";
 import {
   BIN,
   DB_URL,
@@ -66,24 +66,10 @@ export async function userConfig(): Promise<Record<string, string>> {
   const file = join(ROOT, "supabase", "functions", ".env");
   const fromFile = existsSync(file) ? parseDotenv(await Deno.readTextFile(file)) : {};
   const fromEnv = Deno.env.toObject();
-  const keys = [
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-    "ISTS_OPENAI_MODE",
-    "ISTS_OPENAI_MODEL",
-    "ISTS_OPENAI_MODELS",
-    "ISTS_OPENAI_TIMEOUT_MS",
-    "ISTS_OPENAI_PRICES",
-    "SLACK_BOT_TOKEN",
-    "SLACK_API_URL",
-    "ISTS_ORG_NAME",
-    "ISTS_TIME_ZONE",
-    "ISTS_INTAKE_API_KEYS",
-    "ISTS_INTAKE_HMAC_SECRETS",
-    "ISTS_INTAKE_PUBLIC_FORM",
-    "ISTS_CORS_ORIGINS",
-    "ISTS_DB_POOL_MAX",
-  ];
+  // Every setting the functions read, but those the stack provides itself.
+  const keys = Object.keys(EnvSchema.shape).filter((key) =>
+    !key.startsWith("SUPABASE_") && key !== "ISTS_PIPELINE_TOKEN"
+  );
   const config: Record<string, string> = {};
   for (const key of keys) {
     const value = fromEnv[key] ?? fromFile[key];
