@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { EnvError, loadEnv } from "../../../supabase/functions/_shared/env.ts";
 import {
   BIN,
+  CLI_DB_URL,
   DB_URL,
   FUNCTIONS_PORT,
   FUNCTIONS_URL,
@@ -142,7 +143,7 @@ async function pushMigrations(): Promise<void> {
     "db",
     "push",
     "--db-url",
-    DB_URL,
+    CLI_DB_URL,
     "--include-all",
     "--include-seed",
     "--yes",
