@@ -7,6 +7,9 @@ import { startFakeOpenAi } from "./lib/fake_openai.ts";
 import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
 const deno = join(BIN, "deno");
+/** The Slack app the integration tests sign events for. */
+const SLACK_TEST_SIGNING_SECRET = "ists-integration-signing-secret";
+const SLACK_TEST_SUPPORT_CHANNEL = "C0SUPPORT";
 let passed = 0;
 let failed = 0;
 const failures: string[] = [];
@@ -121,6 +124,8 @@ try {
   Deno.env.set("SLACK_BOT_TOKEN", "xoxb-ists-integration-test");
   Deno.env.set("SLACK_API_URL", fakeSlack.url);
   Deno.env.set("ISTS_CORS_ORIGINS", "https://forms.example.com");
+  Deno.env.set("SLACK_SIGNING_SECRET", SLACK_TEST_SIGNING_SECRET);
+  Deno.env.set("ISTS_SLACK_SUPPORT_CHANNEL", SLACK_TEST_SUPPORT_CHANNEL);
   const info = await resetStack();
 
   await check("supabase db lint (plpgsql_check)", join(BIN, "supabase"), [
@@ -141,6 +146,8 @@ try {
     ISTS_TEST_FUNCTIONS_URL: info.functionsUrl,
     ISTS_TEST_SERVICE_KEY: info.serviceRoleKey,
     ISTS_TEST_FAKE_SLACK_URL: fakeSlack.url.replace(/\/api\/$/, ""),
+    ISTS_TEST_SLACK_SIGNING_SECRET: SLACK_TEST_SIGNING_SECRET,
+    ISTS_TEST_SLACK_SUPPORT_CHANNEL: SLACK_TEST_SUPPORT_CHANNEL,
   });
 
   // The same stack with OpenAI configured, against a local server speaking OpenAI's API.

@@ -56,6 +56,8 @@ export const FOREIGN_CHANNEL = "C_NOT_IN";
 export const MISSING_USER = "U_MISSING";
 /** A user whose profile shows no e-mail address (as without the users:read.email scope). */
 export const NO_EMAIL_USER = "U_NOEMAIL";
+/** A user whose users.info always fails with HTTP 503 (Slack unavailable, retryable). */
+export const UNAVAILABLE_USER = "U_UNAVAILABLE";
 /** The fake's bot user (users.info answers is_bot: true). */
 export const BOT_USER = "U0FAKEBOT";
 
@@ -213,6 +215,9 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     const token = bearer(req.headers.get("authorization")) ?? str(parsed.body.token);
     if (!token) return slack(fail("not_authed"));
     if (!/^xox[bpa]-/.test(token)) return slack(fail("invalid_auth"));
+    if (method === "users.info" && parsed.body.user === UNAVAILABLE_USER) {
+      return await injected({ kind: "server_error", left: 0, retryAfterS: 1, status: 503 });
+    }
     const impl = methods[method];
     if (!impl) return slack({ ok: false, error: "unknown_method", req_method: method }, 404);
     return slack(impl(parsed.body));

@@ -77,6 +77,8 @@ export async function userConfig(): Promise<Record<string, string>> {
     "ISTS_OPENAI_PRICES",
     "SLACK_BOT_TOKEN",
     "SLACK_API_URL",
+    "SLACK_SIGNING_SECRET",
+    "ISTS_SLACK_SUPPORT_CHANNEL",
     "ISTS_ORG_NAME",
     "ISTS_TIME_ZONE",
     "ISTS_INTAKE_API_KEYS",
