@@ -2,7 +2,15 @@
 // suite against the local stack; ends with the line "N passed, N failed".
 import { join } from "node:path";
 import { startFakeSlack } from "./lib/fake_slack.ts";
-import { BIN, CLI_DB_URL, DB_PASSWORD, DB_PORT, FAKE_OPENAI_PORT, FAKE_SLACK_PORT, ROOT } from "./lib/paths.ts";
+import {
+  BIN,
+  CLI_DB_URL,
+  DB_PASSWORD,
+  DB_PORT,
+  FAKE_OPENAI_PORT,
+  FAKE_SLACK_PORT,
+  ROOT,
+} from "./lib/paths.ts";
 import { startFakeOpenAi } from "./lib/fake_openai.ts";
 import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
