@@ -2,11 +2,22 @@
 // suite against the local stack; ends with the line "N passed, N failed".
 import { join } from "node:path";
 import { startFakeSlack } from "./lib/fake_slack.ts";
-import { BIN, DB_PASSWORD, DB_PORT, FAKE_OPENAI_PORT, FAKE_SLACK_PORT, ROOT } from "./lib/paths.ts";
+import {
+  BIN,
+  CLI_DB_URL,
+  DB_PASSWORD,
+  DB_PORT,
+  FAKE_OPENAI_PORT,
+  FAKE_SLACK_PORT,
+  ROOT,
+} from "./lib/paths.ts";
 import { startFakeOpenAi } from "./lib/fake_openai.ts";
 import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
 const deno = join(BIN, "deno");
+/** The Slack app the integration tests sign events for. */
+const SLACK_TEST_SIGNING_SECRET = "ists-integration-signing-secret";
+const SLACK_TEST_SUPPORT_CHANNEL = "C0SUPPORT";
 let passed = 0;
 let failed = 0;
 const failures: string[] = [];
@@ -124,13 +135,15 @@ try {
   Deno.env.set("ISTS_EMAIL_WEBHOOK_SECRETS", "ists-test-mail-secret");
   Deno.env.set("ISTS_MAIL_DOMAIN", "support.example.com");
   Deno.env.set("ISTS_SUPPORT_ADDRESSES", "help@support.example.com");
+  Deno.env.set("SLACK_SIGNING_SECRET", SLACK_TEST_SIGNING_SECRET);
+  Deno.env.set("ISTS_SLACK_SUPPORT_CHANNEL", SLACK_TEST_SUPPORT_CHANNEL);
   const info = await resetStack();
 
   await check("supabase db lint (plpgsql_check)", join(BIN, "supabase"), [
     "db",
     "lint",
     "--db-url",
-    `${info.dbUrl}?sslmode=disable`,
+    CLI_DB_URL,
     "--schema",
     "public,app_private",
     "--level",
@@ -144,6 +157,8 @@ try {
     ISTS_TEST_FUNCTIONS_URL: info.functionsUrl,
     ISTS_TEST_SERVICE_KEY: info.serviceRoleKey,
     ISTS_TEST_FAKE_SLACK_URL: fakeSlack.url.replace(/\/api\/$/, ""),
+    ISTS_TEST_SLACK_SIGNING_SECRET: SLACK_TEST_SIGNING_SECRET,
+    ISTS_TEST_SLACK_SUPPORT_CHANNEL: SLACK_TEST_SUPPORT_CHANNEL,
   });
 
   // The same stack with OpenAI configured, against a local server speaking OpenAI's API.

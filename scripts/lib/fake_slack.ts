@@ -54,8 +54,14 @@ export const MISSING_CHANNEL = "C_MISSING";
 export const FOREIGN_CHANNEL = "C_NOT_IN";
 /** A user id for which every method answers `user_not_found`. */
 export const MISSING_USER = "U_MISSING";
+/** A user whose profile shows no e-mail address (as without the users:read.email scope). */
+export const NO_EMAIL_USER = "U_NOEMAIL";
+/** A user whose users.info always fails with HTTP 503 (Slack unavailable, retryable). */
+export const UNAVAILABLE_USER = "U_UNAVAILABLE";
+/** The fake's bot user (users.info answers is_bot: true). */
+export const BOT_USER = "U0FAKEBOT";
 
-const BOT = { user: "U0FAKEBOT", botId: "B0FAKEBOT", appId: "A0FAKEAPP", team: "T0FAKE" };
+const BOT = { user: BOT_USER, botId: "B0FAKEBOT", appId: "A0FAKEAPP", team: "T0FAKE" };
 const JSON_FIELDS = ["blocks", "attachments", "metadata"];
 const MAX_TEXT = 40_000;
 const MAX_BLOCKS = 50;
@@ -152,6 +158,8 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
       const problem = checkUser(id);
       if (problem) return problem;
       const name = id.toLowerCase();
+      const isBot = id === BOT.user;
+      const email = id === NO_EMAIL_USER || isBot ? {} : { email: `${name}@example.com` };
       return {
         ok: true,
         user: {
@@ -160,9 +168,9 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
           name,
           real_name: `User ${id}`,
           deleted: false,
-          is_bot: false,
+          is_bot: isBot,
           tz: "Europe/Berlin",
-          profile: { real_name: `User ${id}`, display_name: name, email: `${name}@example.com` },
+          profile: { real_name: `User ${id}`, display_name: name, ...email },
         },
       };
     },
@@ -207,6 +215,9 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     const token = bearer(req.headers.get("authorization")) ?? str(parsed.body.token);
     if (!token) return slack(fail("not_authed"));
     if (!/^xox[bpa]-/.test(token)) return slack(fail("invalid_auth"));
+    if (method === "users.info" && parsed.body.user === UNAVAILABLE_USER) {
+      return await injected({ kind: "server_error", left: 0, retryAfterS: 1, status: 503 });
+    }
     const impl = methods[method];
     if (!impl) return slack({ ok: false, error: "unknown_method", req_method: method }, 404);
     return slack(impl(parsed.body));

@@ -122,6 +122,18 @@ Deno.test("startFakeSlack() serves postEphemeral, conversations.open and users.i
   assert.equal((user.body.user as Record<string, unknown>).id, "U123");
   const gone = await call(slack.url, "users.info", { form: { user: "U_MISSING" } });
   assert.equal(gone.body.error, "user_not_found");
+  const hidden = await call(slack.url, "users.info", { form: { user: "U_NOEMAIL" } });
+  const profile = (hidden.body.user as { profile: Record<string, unknown> }).profile;
+  assert.equal(profile.email, undefined);
+  const bot = await call(slack.url, "users.info", { form: { user: "U0FAKEBOT" } });
+  assert.equal((bot.body.user as Record<string, unknown>).is_bot, true);
+  const down = await fetch(`${slack.url}users.info`, {
+    method: "POST",
+    headers: { ...AUTH, "content-type": "application/x-www-form-urlencoded" },
+    body: "user=U_UNAVAILABLE",
+  });
+  assert.equal(down.status, 503);
+  await down.body?.cancel();
 });
 
 Deno.test("failNext() fails exactly the next count requests", async () => {

@@ -24,6 +24,11 @@ export const FAKE_OPENAI_PORT = 54330 + PORT_OFFSET;
 export const DB_PASSWORD = "postgres";
 /** Connection URL of the local database. */
 export const DB_URL = `postgresql://postgres:${DB_PASSWORD}@127.0.0.1:${DB_PORT}/postgres`;
+/**
+ * The same URL for the Supabase CLI, which insists on TLS for a database on any port but the
+ * default 54322 (the local cluster has no TLS).
+ */
+export const CLI_DB_URL = `${DB_URL}?sslmode=disable`;
 export const FUNCTIONS_URL = `http://127.0.0.1:${FUNCTIONS_PORT}`;
 export const STATE_FILE = join(LOCAL_DIR, "stack.json");
 export const SERVER_LOG = join(LOCAL_DIR, "functions.log");

@@ -7,6 +7,9 @@ export const env = {
   functionsUrl: Deno.env.get("ISTS_TEST_FUNCTIONS_URL") ?? "http://127.0.0.1:54321",
   serviceKey: Deno.env.get("ISTS_TEST_SERVICE_KEY") ?? "",
   fakeSlackUrl: Deno.env.get("ISTS_TEST_FAKE_SLACK_URL") ?? "http://127.0.0.1:54329",
+  slackSigningSecret: Deno.env.get("ISTS_TEST_SLACK_SIGNING_SECRET") ??
+    "ists-integration-signing-secret",
+  slackSupportChannel: Deno.env.get("ISTS_TEST_SLACK_SUPPORT_CHANNEL") ?? "C0SUPPORT",
 };
 
 /** A small pool for assertions; tests must call `sql.end()` via `withSql`. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { EnvError, EnvSchema, loadEnv } from "../../../supabase/functions/_shared/env.ts";
 import {
   BIN,
+  CLI_DB_URL,
   DB_URL,
   FUNCTIONS_PORT,
   FUNCTIONS_URL,
@@ -130,8 +131,7 @@ async function pushMigrations(): Promise<void> {
     "db",
     "push",
     "--db-url",
-    // The CLI requires TLS for a database it does not recognise as local (any port but 54322).
-    `${DB_URL}?sslmode=disable`,
+    CLI_DB_URL,
     "--include-all",
     "--include-seed",
     "--yes",

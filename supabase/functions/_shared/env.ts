@@ -65,6 +65,12 @@ export const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-\S+$/, "must start with xoxb- or xoxp-").optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).refine((u) => u.endsWith("/"), "must end with /")
     .optional(),
+  SLACK_SIGNING_SECRET: z.string().regex(/^\S+$/, "must be the app's signing secret, no spaces")
+    .optional(),
+  ISTS_SLACK_SUPPORT_CHANNEL: z.string().refine(
+    (text) => listOf(text).length > 0 && listOf(text).every((id) => /^[CG][A-Z0-9]{2,}$/.test(id)),
+    "must be comma-separated Slack channel ids such as C0123ABCD",
+  ).optional(),
   ISTS_ORG_NAME: optionalString,
   ISTS_TIME_ZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin")
     .optional(),

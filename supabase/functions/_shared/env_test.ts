@@ -12,6 +12,8 @@ const FULL = {
   OPENAI_BASE_URL: "https://api.openai.com/v1",
   SLACK_BOT_TOKEN: "xoxb-1234-abcd",
   SLACK_API_URL: "https://slack.com/api/",
+  SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5",
+  ISTS_SLACK_SUPPORT_CHANNEL: "C0SUPPORT,G0PRIVATE",
   ISTS_ORG_NAME: "Acme Support",
   ISTS_TIME_ZONE: "Europe/Berlin",
   ISTS_INTAKE_API_KEYS: "key-one,key-two",
@@ -184,4 +186,15 @@ Deno.test("loadEnv() rejects short HMAC secrets and a public-form switch that is
 Deno.test("listOf() splits on commas and drops blanks", () => {
   assert.deepEqual(listOf(" a, ,b ,"), ["a", "b"]);
   assert.deepEqual(listOf(undefined), []);
+});
+
+Deno.test("loadEnv() reports a support channel that is no Slack channel id", () => {
+  assert.deepEqual(
+    problemsOf({ SUPABASE_DB_URL: DB_URL, ISTS_SLACK_SUPPORT_CHANNEL: "#support" }),
+    ["env ISTS_SLACK_SUPPORT_CHANNEL must be comma-separated Slack channel ids such as C0123ABCD"],
+  );
+  assert.deepEqual(
+    problemsOf({ SUPABASE_DB_URL: DB_URL, SLACK_SIGNING_SECRET: "two words" }),
+    ["env SLACK_SIGNING_SECRET must be the app's signing secret, no spaces"],
+  );
 });

@@ -103,13 +103,12 @@ const RETRYABLE_CODES = new Set([
   "request_timeout",
 ]);
 
-/** Creates a notifier posting through `@slack/web-api` with bounded retries and a timeout. */
-export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifier {
+function webClient(options: SlackNotifierOptions): WebClient {
   const apiUrl = options.apiUrl ?? DEFAULT_API_URL;
   if (!/^https?:\/\//.test(apiUrl)) {
     throw new TypeError(`Cannot use Slack API URL "${apiUrl}": expected an http(s) URL`);
   }
-  const client = new WebClient(options.token, {
+  return new WebClient(options.token, {
     slackApiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`,
     logger: quietLogger(),
     timeout: options.timeoutMs ?? 10_000,
@@ -123,6 +122,11 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     },
     fetch: bufferedFetch,
   });
+}
+
+/** Creates a notifier posting through `@slack/web-api` with bounded retries and a timeout. */
+export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifier {
+  const client = webClient(options);
 
   return {
     async postMessage(channel, message) {
@@ -147,6 +151,55 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
         });
       }
       return { ok: true, channel: result.channel, ts: result.ts };
+    },
+  };
+}
+
+/** A Slack user's profile, as far as the token's scopes show it. */
+export interface SlackUser {
+  id: string;
+  /** Lower-cased e-mail address; null without the users:read.email scope or for bots. */
+  email: string | null;
+  /** Real name, else display name, else the user name; null when none is set. */
+  name: string | null;
+  isBot: boolean;
+  deleted: boolean;
+}
+
+/** Port for looking up Slack users (users.info); inject a stub in tests. */
+export interface SlackUserDirectory {
+  userInfo(userId: string): Promise<SlackUser>;
+}
+
+/** Creates a user directory reading users.info through `@slack/web-api`. */
+export function createSlackUserDirectory(options: SlackNotifierOptions): SlackUserDirectory {
+  const client = webClient(options);
+  return {
+    async userInfo(userId) {
+      let result: { user?: Record<string, unknown> };
+      try {
+        result = await client.users.info({ user: userId }) as typeof result;
+      } catch (err) {
+        throw toSlackError(err);
+      }
+      const user = result.user;
+      if (!user || typeof user.id !== "string") {
+        throw new SlackError("Cannot read Slack's answer: no user", {
+          code: MALFORMED,
+          retryable: false,
+        });
+      }
+      const profile = (user.profile ?? {}) as Record<string, unknown>;
+      const text = (value: unknown) =>
+        typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+      return {
+        id: user.id,
+        email: text(profile.email)?.toLowerCase() ?? null,
+        name: text(profile.real_name) ?? text(user.real_name) ?? text(profile.display_name) ??
+          text(user.name),
+        isBot: user.is_bot === true || user.id === "USLACKBOT",
+        deleted: user.deleted === true,
+      };
     },
   };
 }

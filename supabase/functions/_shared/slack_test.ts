@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
-import { startFakeSlack } from "../../../scripts/lib/fake_slack.ts";
+import {
+  BOT_USER,
+  MISSING_USER,
+  NO_EMAIL_USER,
+  startFakeSlack,
+} from "../../../scripts/lib/fake_slack.ts";
 import {
   createSlackNotifier,
+  createSlackUserDirectory,
   renderTicketAssigned,
   SlackError,
   type SlackNotifierOptions,
@@ -357,4 +363,40 @@ Deno.test("postMessage() reports an unreachable Slack as a retryable network err
 
 Deno.test("createSlackNotifier() rejects an API URL that is not http(s)", () => {
   assert.throws(() => createSlackNotifier({ token: TOKEN, apiUrl: "slack.com/api" }), TypeError);
+});
+
+// Looking up users -------------------------------------------------------------------------------
+
+Deno.test("userInfo() reads the e-mail (lower-cased) and the real name of a user", async () => {
+  await using slack = await startFakeSlack();
+  const users = createSlackUserDirectory({ token: TOKEN, apiUrl: slack.url, maxRetries: 0 });
+  assert.deepEqual(await users.userInfo("U0JANE"), {
+    id: "U0JANE",
+    email: "u0jane@example.com",
+    name: "User U0JANE",
+    isBot: false,
+    deleted: false,
+  });
+  assert.equal(slack.calls[0].method, "users.info");
+  assert.equal(slack.calls[0].body.user, "U0JANE");
+});
+
+Deno.test("userInfo() gives a null e-mail when the profile shows none, and flags bots", async () => {
+  await using slack = await startFakeSlack();
+  const users = createSlackUserDirectory({ token: TOKEN, apiUrl: slack.url, maxRetries: 0 });
+  assert.equal((await users.userInfo(NO_EMAIL_USER)).email, null);
+  assert.equal((await users.userInfo(BOT_USER)).isBot, true);
+});
+
+Deno.test("userInfo() throws a SlackError that says whether a retry may help", async () => {
+  await using slack = await startFakeSlack();
+  const users = createSlackUserDirectory({ token: TOKEN, apiUrl: slack.url, maxRetries: 0 });
+  const missing = await users.userInfo(MISSING_USER).catch((e) => e);
+  assert.ok(missing instanceof SlackError);
+  assert.equal(missing.code, "user_not_found");
+  assert.equal(missing.retryable, false);
+  slack.failNext("server_error", { status: 503 });
+  const down = await users.userInfo("U0JANE").catch((e) => e);
+  assert.ok(down instanceof SlackError);
+  assert.equal(down.retryable, true);
 });

@@ -1,0 +1,212 @@
+/**
+ * POST /functions/v1/slack-events: Slack's Events API request URL. Verifies the signing secret
+ * over the raw body (5-minute replay window), answers url_verification, and stores each
+ * event_callback in one insert before answering 200, well inside Slack's 3 seconds; the work
+ * happens later from the job queue (process.ts). A retry of a stored event_id is answered 200
+ * and stored once. The same URL, called with the service-role bearer, is the queue's stage.
+ */
+import {
+  HttpError,
+  json,
+  readBytes,
+  requireMethod,
+  safeEqual,
+  withErrors,
+} from "../_shared/http.ts";
+import type { Log } from "../_shared/log.ts";
+import { withRetries } from "../_shared/retry.ts";
+import { ignoreReason, SlackEnvelope } from "./event.ts";
+
+/** Slack's requests are small; anything larger is not Slack. */
+export const MAX_EVENT_BYTES = 1024 * 1024;
+/** Requests signed longer ago (or further ahead) than this are refused as replays. */
+export const SIGNATURE_WINDOW_S = 300;
+
+/** What storing an event did. */
+export interface ReceivedEvent {
+  slackEventId: number;
+  duplicate: boolean;
+  status: string;
+}
+
+/** Storage port of the acknowledging path (app_private.receive_slack_event). */
+export interface SlackEventInbox {
+  receive(
+    eventId: string,
+    envelope: Record<string, unknown>,
+    options: { ignoreReason: string | null; retryNum: number | null; retryReason: string | null },
+  ): Promise<ReceivedEvent>;
+}
+
+/** Everything the acknowledging handler needs. */
+export interface SlackEventsDeps {
+  inbox: SlackEventInbox;
+  /** The Slack app's signing secret; unset: every request is answered 503. */
+  signingSecret?: string;
+  /** Channel ids whose messages become tickets. */
+  supportChannels: string[];
+  log: Log;
+  now?: () => number;
+}
+
+async function hmacHex(key: string, data: Uint8Array): Promise<string> {
+  const k = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign("HMAC", k, data as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The v0 signature Slack sends for a body signed at timestamp (seconds). */
+export async function slackSignature(
+  secret: string,
+  timestamp: string,
+  body: Uint8Array,
+): Promise<string> {
+  const prefix = new TextEncoder().encode(`v0:${timestamp}:`);
+  const data = new Uint8Array(prefix.length + body.length);
+  data.set(prefix);
+  data.set(body, prefix.length);
+  return `v0=${await hmacHex(secret, data)}`;
+}
+
+/** Throws 401 unless X-Slack-Signature is the v0 HMAC of the raw body, signed within 5 minutes. */
+export async function verifySlackRequest(
+  headers: Headers,
+  body: Uint8Array,
+  options: { secret: string; nowMs: number },
+): Promise<void> {
+  const timestamp = headers.get("x-slack-request-timestamp");
+  const signature = headers.get("x-slack-signature");
+  if (!timestamp || !signature) {
+    throw new HttpError(
+      401,
+      "Cannot verify request: X-Slack-Request-Timestamp and X-Slack-Signature are required",
+    );
+  }
+  if (!/^\d{1,12}$/.test(timestamp)) {
+    throw new HttpError(401, "Cannot verify request: X-Slack-Request-Timestamp is not a number");
+  }
+  if (Math.abs(options.nowMs / 1000 - Number(timestamp)) > SIGNATURE_WINDOW_S) {
+    throw new HttpError(
+      401,
+      "Cannot verify request: its timestamp is more than 5 minutes from now (replay?)",
+    );
+  }
+  const expected = await slackSignature(options.secret, timestamp, body);
+  if (!safeEqual(expected, signature.trim().toLowerCase())) {
+    throw new HttpError(401, "Cannot verify request: the signature does not match");
+  }
+}
+
+/** Parses JSON, dropping what Postgres text cannot hold (NUL, unpaired surrogates). */
+function parseBody(body: Uint8Array): unknown {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    return JSON.parse(
+      text,
+      (_key, value) =>
+        typeof value === "string" ? value.replaceAll("\u0000", "").toWellFormed() : value,
+    );
+  } catch {
+    throw new HttpError(400, "Cannot parse body: it is not valid UTF-8 JSON");
+  }
+}
+
+function retryNumber(headers: Headers): number | null {
+  const value = headers.get("x-slack-retry-num");
+  return value !== null && /^\d{1,6}$/.test(value) ? Number(value) : null;
+}
+
+/** Builds the handler Slack posts events to. */
+export function createSlackEventsHandler(
+  deps: SlackEventsDeps,
+): (req: Request) => Promise<Response> {
+  const now = deps.now ?? Date.now;
+  return withErrors(async (req) => {
+    requireMethod(req, ["POST"]);
+    if (!deps.signingSecret) {
+      throw new HttpError(
+        503,
+        "Cannot accept Slack events: slack-events is not configured (set SLACK_SIGNING_SECRET)",
+      );
+    }
+    const body = await readBytes(req, MAX_EVENT_BYTES);
+    await verifySlackRequest(req.headers, body, { secret: deps.signingSecret, nowMs: now() });
+    const value = parseBody(body);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new HttpError(422, "Cannot read event: the body must be a JSON object");
+    }
+    const object = value as Record<string, unknown>;
+    if (object.type === "url_verification") {
+      if (typeof object.challenge !== "string" || object.challenge === "") {
+        throw new HttpError(422, "Cannot answer url_verification: challenge is missing");
+      }
+      return json({ challenge: object.challenge });
+    }
+    if (object.type === "app_rate_limited") {
+      deps.log("slack rate-limited our event subscriptions", {
+        minute: object.minute_rate_limited,
+      });
+      return json({ ok: true });
+    }
+    if (object.type !== "event_callback") {
+      deps.log("slack request of an unknown type ignored", { type: String(object.type) });
+      return json({ ok: true, ignored: `type ${String(object.type)}` });
+    }
+    const parsed = SlackEnvelope.safeParse(object);
+    if (!parsed.success) {
+      throw new HttpError(
+        422,
+        "Cannot read event: not a valid event_callback",
+        parsed.error.issues.map((i) => ({ field: i.path.join("."), problem: i.message })),
+      );
+    }
+    if (deps.supportChannels.length === 0) {
+      throw new HttpError(
+        503,
+        "Cannot accept Slack events: no support channel is configured (set ISTS_SLACK_SUPPORT_CHANNEL)",
+      );
+    }
+    const envelope = parsed.data;
+    const reason = ignoreReason(envelope, deps.supportChannels);
+    const received = await withRetries(() =>
+      deps.inbox.receive(envelope.event_id, object, {
+        ignoreReason: reason,
+        retryNum: retryNumber(req.headers),
+        retryReason: req.headers.get("x-slack-retry-reason"),
+      })
+    );
+    deps.log(received.duplicate ? "slack event repeated" : "slack event stored", {
+      event_id: envelope.event_id,
+      slack_event: received.slackEventId,
+      status: received.status,
+      reason,
+      retry: retryNumber(req.headers),
+    });
+    return json({
+      ok: true,
+      slack_event_id: received.slackEventId,
+      duplicate: received.duplicate,
+      status: received.status,
+    });
+  }, deps.log);
+}
+
+/**
+ * One URL for both callers: Slack (signed, no Authorization header) and the job queue's ring
+ * (service-role bearer, no Slack signature).
+ */
+export function routeSlackEventsRequest(handlers: {
+  events: (req: Request) => Promise<Response>;
+  stage: (req: Request) => Promise<Response>;
+}): (req: Request) => Promise<Response> {
+  return (req) =>
+    req.headers.has("authorization") && !req.headers.has("x-slack-signature")
+      ? handlers.stage(req)
+      : handlers.events(req);
+}
