@@ -127,7 +127,7 @@ try {
     "db",
     "lint",
     "--db-url",
-    info.dbUrl,
+    `${info.dbUrl}?sslmode=disable`,
     "--schema",
     "public,app_private",
     "--level",

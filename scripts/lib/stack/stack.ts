@@ -142,7 +142,8 @@ async function pushMigrations(): Promise<void> {
     "db",
     "push",
     "--db-url",
-    DB_URL,
+    // The CLI requires TLS for a database it does not recognise as local (any port but 54322).
+    `${DB_URL}?sslmode=disable`,
     "--include-all",
     "--include-seed",
     "--yes",
