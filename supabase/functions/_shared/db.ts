@@ -3,6 +3,8 @@ import type { Env } from "./env.ts";
 
 /** A postgres.js client. */
 export type Sql = postgres.Sql;
+/** A client or an open transaction: anything that runs queries. */
+export type Queryable = postgres.ISql;
 
 const clients = new Map<string, Sql>();
 

@@ -2,7 +2,7 @@
  * The one intake path every channel uses: app_private.intake_message (deduplicate, thread,
  * store) and app_private.intake_dead_letter (keep what cannot become a ticket).
  */
-import type { Sql } from "./db.ts";
+import type { Queryable } from "./db.ts";
 import { type NormalisedMessage, toIntakeJson } from "./normalise.ts";
 
 /** What intake did with a message. */
@@ -35,8 +35,8 @@ export interface TicketIntakeStore {
   ): Promise<number>;
 }
 
-/** The store backed by Postgres (one round trip per message). */
-export function createSqlIntakeStore(sql: Sql): Required<TicketIntakeStore> {
+/** The store backed by Postgres (one round trip per message; also inside a transaction). */
+export function createSqlIntakeStore(sql: Queryable): Required<TicketIntakeStore> {
   return {
     async intake(key, message) {
       const [row] = await sql<
