@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { startFakeSlack } from "./lib/fake_slack.ts";
 import { BIN, DB_PASSWORD, DB_PORT, FAKE_OPENAI_PORT, FAKE_SLACK_PORT, ROOT } from "./lib/paths.ts";
 import { startFakeOpenAi } from "./lib/fake_openai.ts";
+import { startImapServer, stopImapServer } from "./lib/imap_server.ts";
 import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
 const deno = join(BIN, "deno");
@@ -107,6 +108,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
     console.error(`\n${signal}: stopping the local stack`);
     await stopStack().catch(() => {});
+    await stopImapServer().catch(() => {});
     Deno.exit(130);
   });
 }
@@ -121,6 +123,14 @@ try {
   Deno.env.set("SLACK_BOT_TOKEN", "xoxb-ists-integration-test");
   Deno.env.set("SLACK_API_URL", fakeSlack.url);
   Deno.env.set("ISTS_CORS_ORIGINS", "https://forms.example.com");
+  // email-poll reads a throwaway Dovecot on loopback (plain IMAP, its own folder in .local).
+  const imap = await startImapServer();
+  Deno.env.set("ISTS_IMAP_HOST", imap.host);
+  Deno.env.set("ISTS_IMAP_PORT", String(imap.port));
+  Deno.env.set("ISTS_IMAP_SECURE", "false");
+  Deno.env.set("ISTS_IMAP_USER", imap.user);
+  Deno.env.set("ISTS_IMAP_PASSWORD", imap.password);
+  Deno.env.set("ISTS_IMAP_MAILBOX", imap.mailbox);
   const info = await resetStack();
 
   await check("supabase db lint (plpgsql_check)", join(BIN, "supabase"), [
@@ -141,6 +151,11 @@ try {
     ISTS_TEST_FUNCTIONS_URL: info.functionsUrl,
     ISTS_TEST_SERVICE_KEY: info.serviceRoleKey,
     ISTS_TEST_FAKE_SLACK_URL: fakeSlack.url.replace(/\/api\/$/, ""),
+    ISTS_TEST_IMAP_HOST: imap.host,
+    ISTS_TEST_IMAP_PORT: String(imap.port),
+    ISTS_TEST_IMAP_USER: imap.user,
+    ISTS_TEST_IMAP_PASSWORD: imap.password,
+    ISTS_TEST_IMAP_MAILBOX: imap.mailbox,
   });
 
   // The same stack with OpenAI configured, against a local server speaking OpenAI's API.
@@ -164,7 +179,10 @@ try {
   console.error(`✗ ${(error as Error).message}`);
 }
 
-if (!Deno.args.includes("--keep")) await stopStack().catch(() => {});
+if (!Deno.args.includes("--keep")) {
+  await stopStack().catch(() => {});
+  await stopImapServer().catch(() => {});
+}
 console.log(`\n━━ done in ${Math.round((Date.now() - started) / 1000)} s`);
 if (failures.length > 0) console.log(`failing: ${failures.join(", ")}`);
 console.log(`${passed} passed, ${failed} failed`);

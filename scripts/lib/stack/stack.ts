@@ -81,6 +81,12 @@ export async function userConfig(): Promise<Record<string, string>> {
     "ISTS_INTAKE_API_KEYS",
     "ISTS_CORS_ORIGINS",
     "ISTS_DB_POOL_MAX",
+    "ISTS_IMAP_HOST",
+    "ISTS_IMAP_PORT",
+    "ISTS_IMAP_SECURE",
+    "ISTS_IMAP_USER",
+    "ISTS_IMAP_PASSWORD",
+    "ISTS_IMAP_MAILBOX",
   ];
   const config: Record<string, string> = {};
   for (const key of keys) {
