@@ -130,10 +130,10 @@ export interface PollLimits {
   leaseSeconds: number;
 }
 
-/** The defaults: well inside the platform's 150 s and 256 MB. */
+/** The defaults: well inside a function's 150 s, 256 MB and 2 s of CPU (parsing costs CPU). */
 export const DEFAULT_LIMITS: PollLimits = {
   maxMessages: 50,
-  maxBytes: 50 * 1024 * 1024,
+  maxBytes: 20 * 1024 * 1024,
   budgetMs: 60_000,
   maxMessageBytes: MAX_MESSAGE_BYTES,
   leaseSeconds: 180,
