@@ -2,7 +2,7 @@
 // Entry point of every npm script: installs the pinned npm packages (deno, supabase CLI and
 // the libraries) when they are missing, then runs scripts/<name>.ts with Deno.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,7 +12,12 @@ const args = rest[0] === "--" ? rest.slice(1) : rest;
 const deno = join(root, "node_modules", ".bin", "deno");
 const supabase = join(root, "node_modules", ".bin", "supabase");
 
-if (!existsSync(deno) || !existsSync(supabase) || !existsSync(join(root, "node_modules", "zod"))) {
+// Every pinned dependency must be installed (a checkout that gained a package needs npm ci).
+const dependencies = Object.keys(
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")).dependencies ?? {},
+);
+const missing = dependencies.some((name) => !existsSync(join(root, "node_modules", name)));
+if (!existsSync(deno) || !existsSync(supabase) || missing) {
   console.log("» installing npm packages (npm ci)…");
   const install = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,

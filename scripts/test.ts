@@ -12,6 +12,7 @@ import {
   ROOT,
 } from "./lib/paths.ts";
 import { startFakeOpenAi } from "./lib/fake_openai.ts";
+import { startImapServer, stopImapServer } from "./lib/imap_server.ts";
 import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
 const deno = join(BIN, "deno");
@@ -118,6 +119,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
     console.error(`\n${signal}: stopping the local stack`);
     await stopStack().catch(() => {});
+    await stopImapServer().catch(() => {});
     Deno.exit(130);
   });
 }
@@ -137,6 +139,14 @@ try {
   Deno.env.set("ISTS_SUPPORT_ADDRESSES", "help@support.example.com");
   Deno.env.set("SLACK_SIGNING_SECRET", SLACK_TEST_SIGNING_SECRET);
   Deno.env.set("ISTS_SLACK_SUPPORT_CHANNEL", SLACK_TEST_SUPPORT_CHANNEL);
+  // email-poll reads a throwaway Dovecot on loopback (plain IMAP, its own folder in .local).
+  const imap = await startImapServer();
+  Deno.env.set("ISTS_IMAP_HOST", imap.host);
+  Deno.env.set("ISTS_IMAP_PORT", String(imap.port));
+  Deno.env.set("ISTS_IMAP_SECURE", "false");
+  Deno.env.set("ISTS_IMAP_USER", imap.user);
+  Deno.env.set("ISTS_IMAP_PASSWORD", imap.password);
+  Deno.env.set("ISTS_IMAP_MAILBOX", imap.mailbox);
   const info = await resetStack();
 
   await check("supabase db lint (plpgsql_check)", join(BIN, "supabase"), [
@@ -159,6 +169,11 @@ try {
     ISTS_TEST_FAKE_SLACK_URL: fakeSlack.url.replace(/\/api\/$/, ""),
     ISTS_TEST_SLACK_SIGNING_SECRET: SLACK_TEST_SIGNING_SECRET,
     ISTS_TEST_SLACK_SUPPORT_CHANNEL: SLACK_TEST_SUPPORT_CHANNEL,
+    ISTS_TEST_IMAP_HOST: imap.host,
+    ISTS_TEST_IMAP_PORT: String(imap.port),
+    ISTS_TEST_IMAP_USER: imap.user,
+    ISTS_TEST_IMAP_PASSWORD: imap.password,
+    ISTS_TEST_IMAP_MAILBOX: imap.mailbox,
   });
 
   // The same stack with OpenAI configured, against a local server speaking OpenAI's API.
@@ -182,7 +197,10 @@ try {
   console.error(`✗ ${(error as Error).message}`);
 }
 
-if (!Deno.args.includes("--keep")) await stopStack().catch(() => {});
+if (!Deno.args.includes("--keep")) {
+  await stopStack().catch(() => {});
+  await stopImapServer().catch(() => {});
+}
 console.log(`\n━━ done in ${Math.round((Date.now() - started) / 1000)} s`);
 if (failures.length > 0) console.log(`failing: ${failures.join(", ")}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -92,6 +92,24 @@ export const EnvSchema = z.object({
     (text) => listOf(text).every((a) => /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(a)),
     "must be comma-separated e-mail addresses",
   ).optional(),
+  ISTS_IMAP_HOST: z.string().trim().regex(
+    /^[a-z0-9-]+(\.[a-z0-9-]+)*$|^\[?[0-9a-f:.]+\]?$/i,
+    "must be a host name or IP address such as imap.gmail.com",
+  ).optional(),
+  ISTS_IMAP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  ISTS_IMAP_SECURE: z.enum(["true", "false"], "must be true (TLS, the default) or false")
+    .optional(),
+  ISTS_IMAP_USER: optionalString,
+  ISTS_IMAP_PASSWORD: z.string().min(1).optional(),
+  ISTS_IMAP_MAILBOX: optionalString,
+}).superRefine((env, ctx) => {
+  // IMAP polling is on when a host is set; it then needs an account.
+  if (env.ISTS_IMAP_HOST === undefined) return;
+  for (const key of ["ISTS_IMAP_USER", "ISTS_IMAP_PASSWORD"] as const) {
+    if (env[key] === undefined) {
+      ctx.addIssue({ code: "custom", path: [key], message: "is required with ISTS_IMAP_HOST" });
+    }
+  }
 });
 
 /** Validated configuration passed down to every handler. */
@@ -119,6 +137,30 @@ export function loadEnv(source?: Record<string, string | undefined>): Env {
 /** Splits a comma-separated setting into its trimmed, non-empty parts. */
 export function listOf(value: string | undefined): string[] {
   return (value ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+}
+
+/** The mailbox email-poll reads, with defaults applied; null when IMAP is not configured. */
+export interface ImapSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+}
+
+/** IMAP settings from ISTS_IMAP_*: port 993 with TLS and INBOX unless given. */
+export function imapSettings(env: Env): ImapSettings | null {
+  if (!env.ISTS_IMAP_HOST || !env.ISTS_IMAP_USER || !env.ISTS_IMAP_PASSWORD) return null;
+  const secure = env.ISTS_IMAP_SECURE !== "false";
+  return {
+    host: env.ISTS_IMAP_HOST,
+    port: env.ISTS_IMAP_PORT ?? (secure ? 993 : 143),
+    secure,
+    user: env.ISTS_IMAP_USER,
+    password: env.ISTS_IMAP_PASSWORD,
+    mailbox: env.ISTS_IMAP_MAILBOX ?? "INBOX",
+  };
 }
 
 /** Tokens accepted as the pipeline's service-role bearer. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EnvError, listOf, loadEnv, pipelineTokens } from "./env.ts";
+import { EnvError, imapSettings, listOf, loadEnv, pipelineTokens } from "./env.ts";
 
 const DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
 
@@ -196,5 +196,60 @@ Deno.test("loadEnv() reports a support channel that is no Slack channel id", () 
   assert.deepEqual(
     problemsOf({ SUPABASE_DB_URL: DB_URL, SLACK_SIGNING_SECRET: "two words" }),
     ["env SLACK_SIGNING_SECRET must be the app's signing secret, no spaces"],
+
+Deno.test("loadEnv() accepts IMAP settings and imapSettings() applies the defaults", () => {
+  const env = loadEnv({
+    SUPABASE_DB_URL: DB_URL,
+    ISTS_IMAP_HOST: "imap.example.com",
+    ISTS_IMAP_USER: "support@example.com",
+    ISTS_IMAP_PASSWORD: "app password with spaces",
+  });
+  assert.deepEqual(imapSettings(env), {
+    host: "imap.example.com",
+    port: 993,
+    secure: true,
+    user: "support@example.com",
+    password: "app password with spaces",
+    mailbox: "INBOX",
+  });
+  const plain = loadEnv({
+    SUPABASE_DB_URL: DB_URL,
+    ISTS_IMAP_HOST: "127.0.0.1",
+    ISTS_IMAP_PORT: "54331",
+    ISTS_IMAP_SECURE: "false",
+    ISTS_IMAP_USER: "support",
+    ISTS_IMAP_PASSWORD: "pw",
+    ISTS_IMAP_MAILBOX: "Support/Inbound",
+  });
+  assert.deepEqual(imapSettings(plain), {
+    host: "127.0.0.1",
+    port: 54331,
+    secure: false,
+    user: "support",
+    password: "pw",
+    mailbox: "Support/Inbound",
+  });
+  assert.equal(imapSettings(loadEnv({ SUPABASE_DB_URL: DB_URL })), null);
+});
+
+Deno.test("loadEnv() names the IMAP account settings a host needs and malformed IMAP values", () => {
+  assert.deepEqual(problemsOf({ SUPABASE_DB_URL: DB_URL, ISTS_IMAP_HOST: "imap.example.com" }), [
+    "missing env ISTS_IMAP_USER",
+    "missing env ISTS_IMAP_PASSWORD",
+  ]);
+  assert.deepEqual(
+    problemsOf({
+      SUPABASE_DB_URL: DB_URL,
+      ISTS_IMAP_HOST: "imap example com",
+      ISTS_IMAP_PORT: "99999",
+      ISTS_IMAP_SECURE: "yes",
+      ISTS_IMAP_USER: "u",
+      ISTS_IMAP_PASSWORD: "p",
+    }),
+    [
+      "env ISTS_IMAP_HOST must be a host name or IP address such as imap.gmail.com",
+      "env ISTS_IMAP_PORT Too big: expected number to be <=65535",
+      "env ISTS_IMAP_SECURE must be true (TLS, the default) or false",
+    ],
   );
 });
