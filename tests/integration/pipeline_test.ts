@@ -34,19 +34,27 @@ Deno.test("a ticket flows from intake to an agent with an SLA timer and a Slack 
     for (const e of ["created", "analyzed", "routed", "assigned", "notified"]) {
       assert.ok(events.includes(e), `event ${e} in ${events}`);
     }
-    const [n] = await sql`select status, external_id from notifications
+    // The team channel and the assignee's direct message.
+    const notes = await sql`select status, external_id, target from notifications
       where ticket_id = ${t.id} and kind = 'ticket_assigned'`;
-    assert.equal(n.status, "sent");
-    assert.ok(n.external_id);
+    assert.equal(notes.length, 2);
+    for (const n of notes) {
+      assert.equal(n.status, "sent");
+      assert.ok(n.external_id);
+    }
+    const [agent] = await sql`select a.slack_user_id from agents a join tickets t
+      on t.assigned_to = a.id where t.id = ${t.id}`;
     const [{ ticket_number }] = await sql`select ticket_number from tickets where id = ${t.id}`;
     const posted = (await slackCalls()).filter((c) =>
       c.method === "chat.postMessage" && String(c.body.text).includes(`#T-${ticket_number}`)
     );
-    assert.equal(posted.length, 1);
-    assert.equal(posted[0].body.channel, "C01234DEF");
-    const actions =
-      (posted[0].body.blocks as { type: string; elements?: { action_id: string }[] }[])
-        .find((b) => b.type === "actions");
+    assert.deepEqual(
+      posted.map((c) => c.body.channel).sort(),
+      ["C01234DEF", agent.slack_user_id].sort(),
+    );
+    const teamPost = posted.find((c) => c.body.channel === "C01234DEF")!;
+    const actions = (teamPost.body.blocks as { type: string; elements?: { action_id: string }[] }[])
+      .find((b) => b.type === "actions");
     assert.deepEqual(actions?.elements?.map((e) => e.action_id), [
       "view_ticket",
       "reassign_ticket",

@@ -174,7 +174,12 @@ Deno.test("a message delivered as message and as app_mention makes one ticket", 
 Deno.test("a reply in a ticket's Slack thread becomes an inbound response on that ticket", async () => {
   const user = `U${uid()}`;
   const parentTs = newTs();
-  const parent = envelope({ user, ts: parentTs, text: "Invoice 4411 charges us twice" });
+  // A ticket that goes to a person (an auto-resolved one would be reopened by the reply).
+  const parent = envelope({
+    user,
+    ts: parentTs,
+    text: "The export to CSV fails with error 500 since this morning's update",
+  });
   await sendToSlackEvents(parent);
   await withSql(async (sql) => {
     const ticket = await settled(sql, parent.event_id);

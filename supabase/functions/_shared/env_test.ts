@@ -196,6 +196,8 @@ Deno.test("loadEnv() reports a support channel that is no Slack channel id", () 
   assert.deepEqual(
     problemsOf({ SUPABASE_DB_URL: DB_URL, SLACK_SIGNING_SECRET: "two words" }),
     ["env SLACK_SIGNING_SECRET must be the app's signing secret, no spaces"],
+  );
+});
 
 Deno.test("loadEnv() accepts IMAP settings and imapSettings() applies the defaults", () => {
   const env = loadEnv({
