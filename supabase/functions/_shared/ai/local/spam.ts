@@ -10,6 +10,7 @@
  */
 import { rng } from "./classifier.ts";
 import { HAM_EXAMPLES, SPAM_EXAMPLES } from "./data_spam.ts";
+import { generatedHam, generatedSpam } from "./data_spam_gen.ts";
 import { LONGFORM } from "./data_longform.ts";
 import { MAIL_TICKETS } from "./data_mail.ts";
 import { DATA } from "./training_data.ts";
@@ -261,7 +262,7 @@ let model: Model | null = null;
 
 /** Genuine messages used as the "not spam" class: personal notes plus support tickets. */
 function hamTexts(): string[] {
-  const out = [...HAM_EXAMPLES];
+  const out = [...HAM_EXAMPLES, ...generatedHam()];
   for (const entry of Object.values(DATA)) out.push(...entry.examples);
   for (const list of Object.values(LONGFORM)) out.push(...(list ?? []));
   for (const list of Object.values(MAIL_TICKETS)) out.push(...(list ?? []));
@@ -281,7 +282,7 @@ const FOOTERS = [
 ];
 
 function train(): Model {
-  const spam = SPAM_EXAMPLES.flatMap((t, i) => [
+  const spam = [...SPAM_EXAMPLES, ...generatedSpam()].flatMap((t, i) => [
     t,
     t.toLowerCase(),
     i % 7 === 0 ? `Re: ${t}` : t.replace(/[.,]/g, ""),
