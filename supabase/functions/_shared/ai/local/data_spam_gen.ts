@@ -521,6 +521,66 @@ const HAM_MAIL: Array<{ subject: string[]; body: string[] }> = [
   },
   {
     subject: [
+      "{Headline|Feed item}: {council votes on new budget|storm hits the coast|new phone announced}",
+      "{first}'s {weblog|blog}: {a long weekend|on writing tests|new camera}",
+    ],
+    body: [
+      "URL: http://{blog|news|feeds}.example.{org|net}/{2002|2003}/{08|10}/{14|27}.html#{item3|p1} Date: {2002-08-14|2002-10-27}T{09:12|21:40}:00-{05|07}:00",
+      "{The government|Officials|Researchers} {said on Monday|announced today|reported} that {talks would continue|the plan would cost about $2 million|the results surprised them}.",
+      "{I spent|We spent} the {weekend|evening} {fixing the fence|reading|at the coast} and {finally|} {finished the book|took some photos|wrote the parser}.",
+      "{Read more|Comments} {at|:} http://{blog|news}.example.org/{archives|stories}/{2041|877}",
+    ],
+  },
+  {
+    subject: [
+      "{product} {version} {released|now available}!",
+      "{New release|Upgrade offer} for registered {company} users",
+    ],
+    body: [
+      "Dear {company} {user|customer}, {we are pleased to announce|today we released} {version} of our {FTP client|photo editor|backup software}.",
+      "{New features|What's new}: {tabbed sessions|faster transfers|scheduled backups}, {improved security|a new interface} and {dozens of bug fixes|better Windows XP support}.",
+      "{Registered users|Customers with a licence} {can upgrade|upgrade} {free|at 50% off|for $19.95} {from|at} http://www.{company}.example.com/upgrade",
+      "{You are receiving this|This message was sent} because you registered {a product|your software} with {company}. {To unsubscribe|To stop these announcements}, {visit|update your profile at} http://www.{company}.example.com/profile",
+    ],
+  },
+  {
+    subject: [
+      "{Reminder|There's still time}: {enter|our} {summer|new season} {sweepstakes|contest}",
+      "{company} {auction|deal} alert: {items you watch|your saved search}",
+    ],
+    body: [
+      "{Thanks for entering|You entered} the {company} {sweepstakes|contest} {on our website|last month}. {There's still time|You can enter again} {every day|once a day} until {August 31|the end of the season}.",
+      "{Prizes include|This week you could win} {a trip to the show|a home cinema|signed merchandise}. {No purchase necessary|Official rules on our site}.",
+      "{3|5|12} new {items|listings} match {your saved search|your watch list}: http://auctions.example.com/{alert|search}?id={4471|9902}",
+      "{You signed up for|You asked for} these {alerts|emails} {on our site|in your account}. {Manage alerts|Unsubscribe} at http://{company}.example.com/{alerts|prefs}",
+    ],
+  },
+  {
+    subject: [
+      "Re: [{project}-talk] {rule scores|false positives|bayes training} {for|with} {version}",
+      "Re: {spam|junk mail} {filtering|rules} for {the list|our server}",
+    ],
+    body: [
+      "{first} wrote: > {the rule|this test} {fires on|matches} {'free money'|'click here'|'100% guaranteed'} {in legitimate newsletters|too often}.",
+      "{Yes|Agreed}, {that rule|the phrase test} {scores too high|needs a lower score}; {most|a lot of} {spam|junk} {these days|} {uses|comes with} {HTML|obfuscated words} {anyway|instead}.",
+      "{I've|I have} {trained|retrained} {the bayes database|my filter} on {2,000|5,000} {ham and spam|messages} and {the false positive rate|accuracy} {is|looks} {much better|fine now}.",
+      "{Patch attached|Rule update below}; {please test|comments welcome} {before|and} {I commit|we release} {version}.",
+    ],
+  },
+  {
+    subject: [
+      "{company} {partner|travel} offers: {travel insurance|car hire|hotel deals}",
+      "{Your|The} {company} {tips|newsletter}: {issue 57|this week}",
+    ],
+    body: [
+      "{As a|Because you are a} {company} {customer|member}, {we have teamed up with|in partnership with} {our partners|a leading insurer} to offer {travel insurance|car hire|hotel rooms} {at a special rate|from 9 euro a day}.",
+      "{This week's tip|In this issue}: {how to clean up your startup folder|keyboard shortcuts you never knew|a free tool to back up your email}.",
+      "{Details|More} {at|:} http://www.{company}.example.com/{offers|tips}/{2002|issue57}",
+      "{You subscribed to|You receive} this {newsletter|email} {with the address|as} {first}@example.com. {Unsubscribe|Change your settings} {at any time|here}: http://www.{company}.example.com/unsubscribe",
+    ],
+  },
+  {
+    subject: [
       "{Your|Security} {sign-in|login} code",
       "{New sign-in|Password changed} on your {company} account",
     ],

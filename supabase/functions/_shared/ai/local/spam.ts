@@ -16,11 +16,12 @@ import { MAIL_TICKETS } from "./data_mail.ts";
 import { DATA } from "./training_data.ts";
 
 /**
- * Score at or above which a message is called spam, chosen by a threshold sweep for the best F1
- * with at most 1 % of genuine SMS and of genuine list/newsletter mail flagged (0.87: about 0.1 %
- * and 1 %); the support-mail floor test scores at most about 0.25.
+ * Score at or above which a message is called spam, chosen by the threshold sweep of
+ * scripts/spam_sweep.ts: the best mean F1 with at most 1 % of genuine SMS and of genuine
+ * list/newsletter mail flagged (0.74: about 0.1 % and 1 %); no support ticket of the evaluation
+ * sets scores above about 0.66.
  */
-export const SPAM_THRESHOLD = 0.87;
+export const SPAM_THRESHOLD = 0.74;
 
 /** Longest prefix of a message the spam model reads. */
 const MAX_CHARS = 1200;
@@ -100,7 +101,7 @@ const CONCEPTS: Array<[string, RegExp]> = [
   ["casino", /\b(casino|free spins|welcome bonus|jackpots?|poker|betting|bet now|slots)\b/],
   [
     "advance_fee",
-    /\b(business (proposal|proposition|transaction)|plea for|my dear|foreign (account|partner)|(ministry|department) of (minerals|mines|petroleum|energy|finance|works)|strictly (private|confidential)|(urgent|your|kind) assistance|(humbly |kindly )?seek your|modalities|(nigeria|lagos|ghana|sierra leone|ivory coast|zimbabwe|south africa|benin|togo)\b|crude oil|over.?invoic\w*|contract (sum|value)|(us\$|usd ?)\d{1,3}(,\d{3}){2,}|\d+(\.\d+)? ?m(illion|ln) (us )?(dollars|usd)|security company|god bless|my late|deposited|trustworth\w+|honest (and|person)|reliable (person|partner)|with warm heart)/,
+    /\b(business (proposal|proposition|transaction)|plea for|my dear|foreign (account|partner)|(ministry|department) of (minerals|mines|petroleum|energy|finance|works)|strictly (private|confidential)|kind assistance|(humbly |kindly )?seek your|modalities|(nigeria|lagos|ghana|sierra leone|ivory coast|zimbabwe|south africa|benin|togo)\b|crude oil|over.?invoic\w*|contract (sum|value)|(us\$|usd ?)\d{1,3}(,\d{3}){2,}|\d+(\.\d+)? ?m(illion|ln) (us )?(dollars|usd)|security company|god bless|my late|deposited|trustworth\w+|honest (and|person)|reliable (person|partner)|with warm heart)/,
   ],
   [
     "stock",
@@ -281,11 +282,18 @@ const FOOTERS = [
   "\n\n--\nYou received this message because you are subscribed to the users group.\nTo post to this group, send email to users@groups.example.org\nhttp://groups.example.org/users",
 ];
 
+/** Tags of the mailing lists that relay some of the bulk mail in training. */
+const LIST_NAMES = ["users", "lug", "dev-talk", "Social", "homebrew", "wireless"];
+
 function train(): Model {
   const spam = [...SPAM_EXAMPLES, ...generatedSpam()].flatMap((t, i) => [
     t,
     t.toLowerCase(),
     i % 7 === 0 ? `Re: ${t}` : t.replace(/[.,]/g, ""),
+    // Bulk mail sent to a mailing list reaches subscribers with the list's tag and footer.
+    ...(i % 5 === 2
+      ? [`[${LIST_NAMES[i % LIST_NAMES.length]}] ${t}${FOOTERS[1 + (i % 2) * 6]}`]
+      : []),
   ]);
   const ham = hamTexts().flatMap((
     t,
