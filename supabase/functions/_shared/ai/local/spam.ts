@@ -4,9 +4,10 @@
  * SMS) and structural cues (many or shortened links, links to bare IP addresses, capitals,
  * money amounts, phone numbers, exclamation marks, SMS short codes, repeated or disguised links,
  * CJK and garbled text) plus mailing-list cues (subject tags, quoted replies, list footers) that
- * mark list traffic as routine. Trained in-process on data_spam.ts plus the
- * support examples of the category model (genuine mail), weighted so that genuine support mail
- * is almost never flagged.
+ * mark list traffic as routine. Trained in-process on data_spam.ts, the templated genres of
+ * data_spam_gen.ts and the support examples of the category model (genuine mail), weighted so
+ * that genuine support mail is almost never flagged; four models trained on different shuffles
+ * are averaged.
  */
 import { rng } from "./classifier.ts";
 import { HAM_EXAMPLES, SPAM_EXAMPLES } from "./data_spam.ts";
