@@ -4,22 +4,25 @@
  * SMS) and structural cues (many or shortened links, links to bare IP addresses, capitals,
  * money amounts, phone numbers, exclamation marks, SMS short codes, repeated or disguised links,
  * CJK and garbled text) plus mailing-list cues (subject tags, quoted replies, list footers) that
- * mark list traffic as routine. Trained in-process on data_spam.ts plus the
- * support examples of the category model (genuine mail), weighted so that genuine support mail
- * is almost never flagged.
+ * mark list traffic as routine. Trained in-process on data_spam.ts, the templated genres of
+ * data_spam_gen.ts and the support examples of the category model (genuine mail), weighted so
+ * that genuine support mail is almost never flagged; four models trained on different shuffles
+ * are averaged.
  */
 import { rng } from "./classifier.ts";
 import { HAM_EXAMPLES, SPAM_EXAMPLES } from "./data_spam.ts";
+import { generatedHam, generatedSpam } from "./data_spam_gen.ts";
 import { LONGFORM } from "./data_longform.ts";
 import { MAIL_TICKETS } from "./data_mail.ts";
 import { DATA } from "./training_data.ts";
 
 /**
- * Score at or above which a message is called spam, chosen by a threshold sweep for the best F1
- * with at most 1 % of genuine SMS and of genuine list/newsletter mail flagged (0.87: about 0.1 %
- * and 1 %); the support-mail floor test scores at most about 0.25.
+ * Score at or above which a message is called spam, chosen by the threshold sweep of
+ * scripts/spam_sweep.ts: the best mean F1 with at most 1 % of genuine SMS and of genuine
+ * list/newsletter mail flagged (0.76: about 0.1 % and 1 %); no support ticket of the evaluation
+ * sets scores above about 0.66.
  */
-export const SPAM_THRESHOLD = 0.87;
+export const SPAM_THRESHOLD = 0.76;
 
 /** Longest prefix of a message the spam model reads. */
 const MAX_CHARS = 1200;
@@ -99,7 +102,7 @@ const CONCEPTS: Array<[string, RegExp]> = [
   ["casino", /\b(casino|free spins|welcome bonus|jackpots?|poker|betting|bet now|slots)\b/],
   [
     "advance_fee",
-    /\b(business (proposal|proposition|transaction)|plea for|my dear|foreign (account|partner)|(ministry|department) of (minerals|mines|petroleum|energy|finance|works)|strictly (private|confidential)|(urgent|your|kind) assistance|(humbly |kindly )?seek your|modalities|(nigeria|lagos|ghana|sierra leone|ivory coast|zimbabwe|south africa|benin|togo)\b|crude oil|over.?invoic\w*|contract (sum|value)|(us\$|usd ?)\d{1,3}(,\d{3}){2,}|\d+(\.\d+)? ?m(illion|ln) (us )?(dollars|usd)|security company|god bless|my late|deposited|trustworth\w+|honest (and|person)|reliable (person|partner)|with warm heart)/,
+    /\b(business (proposal|proposition|transaction)|plea for|my dear|foreign (account|partner)|(ministry|department) of (minerals|mines|petroleum|energy|finance|works)|strictly (private|confidential)|kind assistance|(humbly |kindly )?seek your|modalities|(nigeria|lagos|ghana|sierra leone|ivory coast|zimbabwe|south africa|benin|togo)\b|crude oil|over.?invoic\w*|contract (sum|value)|(us\$|usd ?)\d{1,3}(,\d{3}){2,}|\d+(\.\d+)? ?m(illion|ln) (us )?(dollars|usd)|security company|god bless|my late|deposited|trustworth\w+|honest (and|person)|reliable (person|partner)|with warm heart)/,
   ],
   [
     "stock",
@@ -261,7 +264,7 @@ let model: Model | null = null;
 
 /** Genuine messages used as the "not spam" class: personal notes plus support tickets. */
 function hamTexts(): string[] {
-  const out = [...HAM_EXAMPLES];
+  const out = [...HAM_EXAMPLES, ...generatedHam()];
   for (const entry of Object.values(DATA)) out.push(...entry.examples);
   for (const list of Object.values(LONGFORM)) out.push(...(list ?? []));
   for (const list of Object.values(MAIL_TICKETS)) out.push(...(list ?? []));
@@ -280,28 +283,83 @@ const FOOTERS = [
   "\n\n--\nYou received this message because you are subscribed to the users group.\nTo post to this group, send email to users@groups.example.org\nhttp://groups.example.org/users",
 ];
 
+/** Tags of the mailing lists that relay some of the bulk mail in training. */
+const LIST_NAMES = ["users", "lug", "dev-talk", "Social", "homebrew", "wireless"];
+
 function train(): Model {
-  const spam = SPAM_EXAMPLES.flatMap((t, i) => [
+  const spam = [...SPAM_EXAMPLES, ...generatedSpam()].flatMap((t, i) => [
     t,
     t.toLowerCase(),
     i % 7 === 0 ? `Re: ${t}` : t.replace(/[.,]/g, ""),
+    // Bulk mail sent to a mailing list reaches subscribers with the list's tag and footer.
+    ...(i % 5 === 2
+      ? [`[${LIST_NAMES[i % LIST_NAMES.length]}] ${t}${FOOTERS[1 + (i % 2) * 6]}`]
+      : []),
   ]);
   const ham = hamTexts().flatMap((
     t,
     i,
   ) => (i % 3 === 0 ? [t, t + FOOTERS[i % FOOTERS.length]] : i % 3 === 1 ? [t, `Re: ${t}`] : [t]));
-  const rows = [
-    ...spam.map((t) => ({ f: spamFeatures(t), y: 1 })),
-    ...ham.map((t) => ({ f: spamFeatures(t), y: 0 })),
-  ];
+  // Feature names interned to dense indices: the models train over typed arrays.
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  const row = (t: string, y: number): Row => {
+    const f = spamFeatures(t);
+    const idx = new Int32Array(f.size);
+    const val = new Float64Array(f.size);
+    let j = 0;
+    for (const [k, v] of f) {
+      let i = index.get(k);
+      if (i === undefined) {
+        i = names.length;
+        index.set(k, i);
+        names.push(k);
+      }
+      idx[j] = i;
+      val[j++] = v;
+    }
+    return { idx, val, y };
+  };
+  const rows = [...spam.map((t) => row(t, 1)), ...ham.map((t) => row(t, 0))];
+  // Several models trained on different shuffles, averaged: the result depends less on the
+  // order of the examples (a linear model's average scores like the average of the models).
+  const sum = new Float64Array(names.length);
+  let bias = 0;
+  for (const seed of BAG_SEEDS) {
+    const m = fit(rows, { nSpam: spam.length, nHam: ham.length, dim: names.length, seed });
+    for (let i = 0; i < sum.length; i++) sum[i] += m.w[i] / BAG_SEEDS.length;
+    bias += m.b / BAG_SEEDS.length;
+  }
+  const weights = new Map<string, number>();
+  sum.forEach((v, i) => {
+    if (Math.abs(v) > 1e-4) weights.set(names[i], v);
+  });
+  return { weights, bias };
+}
+
+/** Shuffling seeds of the averaged models. */
+const BAG_SEEDS = [5, 6, 7, 8];
+
+/** A training message: sparse features and label. */
+interface Row {
+  idx: Int32Array;
+  val: Float64Array;
+  y: number;
+}
+
+/** Averaged SGD for weighted logistic regression over the rows, in a seeded order. */
+function fit(
+  rows: Row[],
+  opts: { nSpam: number; nHam: number; dim: number; seed: number },
+): { w: Float64Array; b: number } {
   // Ham counts twice as much as spam in total: a missed spam costs less than a lost ticket.
-  const wSpam = rows.length / (2 * spam.length);
-  const wHam = (2 * rows.length) / (2 * ham.length);
-  const w = new Map<string, number>();
-  const avg = new Map<string, number>();
+  const wSpam = rows.length / (2 * opts.nSpam);
+  const wHam = (2 * rows.length) / (2 * opts.nHam);
+  const w = new Float64Array(opts.dim);
+  const avg = new Float64Array(opts.dim);
   let b = 0;
   let bAvg = 0;
-  const rand = rng(5);
+  const rand = rng(opts.seed);
   const order = rows.map((_, i) => i);
   const epochs = 12;
   const total = epochs * rows.length;
@@ -313,30 +371,29 @@ function train(): Model {
       [order[i], order[j]] = [order[j], order[i]];
     }
     for (const n of order) {
-      const { f, y } = rows[n];
+      const { idx, val, y } = rows[n];
       let z = b;
-      for (const [k, v] of f) z += (w.get(k) ?? 0) * v;
+      for (let j = 0; j < idx.length; j++) z += w[idx[j]] * val[j];
       const p = 1 / (1 + Math.exp(-z));
       const lr = 0.5 * (1 - step / total) * (y ? wSpam : wHam);
       const g = p - y;
       const remain = total - step;
       b -= lr * g;
       bAvg -= lr * g * remain;
-      for (const [k, v] of f) {
-        const cur = w.get(k) ?? 0;
-        const d = -lr * (g * v + l2 * cur);
-        w.set(k, cur + d);
-        avg.set(k, (avg.get(k) ?? 0) + d * remain);
+      for (let j = 0; j < idx.length; j++) {
+        const k = idx[j];
+        const d = -lr * (g * val[j] + l2 * w[k]);
+        w[k] += d;
+        avg[k] += d * remain;
       }
       step++;
     }
   }
-  const weights = new Map<string, number>();
-  for (const [k, v] of avg) if (Math.abs(v / total) > 1e-4) weights.set(k, v / total);
-  return { weights, bias: bAvg / total };
+  for (let i = 0; i < avg.length; i++) avg[i] /= total;
+  return { w: avg, b: bAvg / total };
 }
 
-/** Trains the spam model once (about 50 ms) and returns it. */
+/** Trains the spam model once (about 0.3 s) and returns it. */
 export function getSpamModel(): Model {
   if (!model) model = train();
   return model;
