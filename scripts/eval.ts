@@ -249,7 +249,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const { datasets, skipped } = loadEvalDatasets(dir);
+  const { datasets, skipped } = await loadEvalDatasets(dir);
   for (const s of skipped) console.log(`# skipped ${s}: not found in ${dir}`);
   const wanted = args.datasets.length
     ? datasets.filter((d) => args.datasets.includes(d.name))

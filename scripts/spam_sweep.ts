@@ -30,7 +30,7 @@ export function spamStats(scores: number[], gold: boolean[], t: number) {
 if (import.meta.main) {
   const i = Deno.args.indexOf("--datasets-dir");
   const dir = i >= 0 ? Deno.args[i + 1] : DATASETS_DIR;
-  const { datasets } = loadEvalDatasets(dir);
+  const { datasets } = await loadEvalDatasets(dir);
   const sets = datasets.filter((d) => d.name === "sms_spam" || d.name === "spamassassin").map(
     (d) => {
       const gold = d.items.map((it) => it.gold.spam?.label === "spam");

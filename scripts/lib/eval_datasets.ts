@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SUB_CATEGORIES, type SubCategory } from "../../supabase/functions/_shared/ai/types.ts";
 import { parseCsv, type Row } from "./datasets.ts";
-import { emailText } from "./eval_email.ts";
+import { parseEmail } from "../../supabase/functions/_shared/mail/parse.ts";
 
 /** The fields `npm run eval` scores. */
 export const FIELDS = [
@@ -95,7 +95,9 @@ function readCsv(dir: string, rel: string): Row[] | null {
 }
 
 /** Every dataset found under `dir`, in a fixed order; missing ones are listed in `skipped`. */
-export function loadEvalDatasets(dir: string): { datasets: EvalDataset[]; skipped: string[] } {
+export async function loadEvalDatasets(
+  dir: string,
+): Promise<{ datasets: EvalDataset[]; skipped: string[] }> {
   const datasets: EvalDataset[] = [];
   const skipped: string[] = [];
   const mappingPath = join(dir, "label_mapping.json");
@@ -179,15 +181,18 @@ export function loadEvalDatasets(dir: string): { datasets: EvalDataset[]; skippe
   const saPath = join(dir, "spamassassin", "spamassassin_sample.jsonl");
   if (!existsSync(saPath)) skipped.push("spamassassin");
   else {
-    const items = Deno.readTextFileSync(saPath).split("\n").filter((l) => l.trim()).map((l) => {
-      const rec = JSON.parse(l) as { label: string; text: string };
-      const { subject, body } = emailText(rec.text);
-      return {
-        subject,
-        body,
+    // Each raw mail through the product's own parser: the subject and the cleaned text (HTML
+    // converted, quotes and signature removed) are what triage reads for an e-mail ticket.
+    const items: EvalDataset["items"] = [];
+    for (const line of Deno.readTextFileSync(saPath).split("\n").filter((l) => l.trim())) {
+      const rec = JSON.parse(line) as { label: string; text: string };
+      const mail = await parseEmail(rec.text).catch(() => null);
+      items.push({
+        subject: mail?.subject ?? "",
+        body: mail?.cleanText ?? "",
         gold: { spam: { label: rec.label === "spam" ? "spam" : "not_spam" } },
-      };
-    });
+      });
+    }
     datasets.push({ name: "spamassassin", items });
   }
   return { datasets, skipped };
