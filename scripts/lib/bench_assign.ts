@@ -21,12 +21,17 @@ export interface AssignBenchResult {
 /** Runs the benchmark against the database at dbUrl. */
 export async function benchAssignment(
   dbUrl: string,
-  { tickets = 10_000, workers = 2, agents = 50, batch = 50 } = {},
+  {
+    tickets = 10_000,
+    workers = 2,
+    agents = 50,
+    batch = 50,
+    capacity = Math.ceil(tickets / agents),
+  } = {},
 ): Promise<AssignBenchResult> {
   const run = crypto.randomUUID().slice(0, 8);
   const admin = postgres(dbUrl, { max: 1, onnotice: () => {} });
-  // Capacity for every ticket, so the spread shows the least-loaded rule at work.
-  const capacity = Math.ceil(tickets / agents);
+  // By default capacity for every ticket, so the spread shows the least-loaded rule at work.
   const [team] = await admin<{ id: string }[]>`
     insert into public.teams (name, handles_categories) values (${"Bench team " + run}, '{}')
     returning id`;
