@@ -176,3 +176,24 @@ begin
   return v_decision;
 end;
 $$;
+
+-- agent_workload also shows availability and the counter assignment reads (which must equal
+-- current_tickets, counted from the tickets table).
+create or replace view public.agent_workload with (security_invoker = true) as
+select
+  a.id,
+  a.name,
+  a.team_id,
+  a.skill_level,
+  a.is_available,
+  a.max_concurrent_tickets,
+  count(t.id) as current_tickets,
+  a.max_concurrent_tickets - count(t.id) as capacity_remaining,
+  a.last_assigned_at,
+  a.availability,
+  a.availability_changed_at,
+  a.active_tickets as counted_active_tickets
+from public.agents a
+left join public.tickets t on t.assigned_to = a.id and t.status in ('assigned', 'in_progress')
+group by a.id
+order by current_tickets desc;
