@@ -818,6 +818,47 @@ const SPAM_MAIL_2: Array<{ subject: string[]; body: string[] }> = [
   },
 ];
 
+/** Link-heavy bulk mail: a tracking link per line, the same link repeated, removal by link. */
+const SPAM_LINKY: Array<{ subject: string[]; body: string[] }> = [
+  {
+    subject: [
+      "{Friend|Hello}, {great news|act fast}{!|} {product} {for less|at 80% off}",
+      "{Tremendous|Huge} savings on {product}{!!|....}",
+      "{Your|The} {report|info} {!|} {ufhvv|2231|}",
+    ],
+    body: [
+      "{track}\n\n{track}",
+      "{Lowest|The lowest} {prices|software prices} you will ever see! [{track}]",
+      "{Inventory|Warehouse} {closeout|clearance} sale [{track}] {Shop now|Order today} [{track}]",
+      "{Remove yourself|To be removed} from this {recurring|} list {by clicking here|here} [{track}] {or send a blank email to|or write to} remove@{bulk|mailer}.example.biz",
+    ],
+  },
+  {
+    subject: [
+      "{Don't be a victim|Protect yourself}{:| -} {track your laptop|stop identity theft}",
+      "{Three minutes now|A few minutes} {...|-} a lifetime of {protection|savings}",
+      "{Keep it under wraps|Shh}, but this {one works|works a treat}! {25031|8812|}",
+    ],
+    body: [
+      "{track}\n{track}",
+      "{track} {Tracks|Finds} your {missing|stolen} {computer|car} {anywhere in the world|in minutes}.",
+      "{track} {Protect|Secure} your family {for pennies|in three minutes}. {Free quote|No obligation}.",
+      "Your email address was obtained from {a purchased list|an opt-in list}{, Reference # 1580-22|}. {If you wish to be removed|To unsubscribe}, {click here|visit} [{track}]",
+    ],
+  },
+  {
+    subject: [
+      "{Hi sweetie|Hey}{,|} {my pic|new page|see me}",
+      "{Come see|Check out} {my|our} {new|hot} {web site|pics}",
+    ],
+    body: [
+      "{Hi sweetie|Hey you}, come see me and my {hot|naughty} {girl friends|friends} {at our new web site|here} -> {track}",
+      "{Come|Hurry} {fast|quick} before {they delete this page|it's gone}!",
+      "{Remove instructions|To be removed}: {this e-mail|this message} {is sent|was sent} {in compliance|to opt-in members}. {Reply with remove|Click} [{track}]",
+    ],
+  },
+];
+
 /** Bulk mail in other languages (so that other languages are not a cue by themselves). */
 const SPAM_INTL = [
   "{Gane|Gana} dinero desde casa\n{Trabaje|Trabaja} desde casa y {gane|gana} {hasta|más de} {3.000|5.000} euros al mes. {Sin experiencia|Sin inversión}. {Haga clic aquí|Más información} [{track}]",
@@ -854,6 +895,19 @@ const HAM_INTL = [
   "{Re: |}{toplantı|yemek} {yarın|cuma}\n{Merhaba|Selam} {first}, {toplantı|yemek} {yarın|cuma} saat {10|19}'{da|de}. {Raporu|Sunumu} {getiriyorum|hazırladım}. {Görüşürüz|Teşekkürler}.",
   "{Re: |}{ประชุม|นัด}{พรุ่งนี้|วันศุกร์}\n{สวัสดี|หวัดดี}{ครับ|ค่ะ} {first} {ประชุม|นัด}{พรุ่งนี้|วันศุกร์}{บ่ายสาม|สิบโมง} {ห้องเดิม|ที่ออฟฟิศ} {ขอบคุณ|แล้วเจอกัน}{ครับ|ค่ะ}",
   "{Re: |}{Treffen|Besprechung} am {Montag|Dienstag}\nHallo {first}, {passt|geht} {Montag|Dienstag} um {10|14} Uhr? {Ich bringe|Ich schicke} {den Bericht|die Unterlagen} {mit|vorher}. {Viele Grüße|Gruß}.",
+];
+
+/** Support requests about marketing tools and in other languages: routine tickets, never spam. */
+const HAM_TICKETS_2 = [
+  "{The|This} {link|page|download} {https://example.com/downloads/installer.zip|https://app.example.com/settings/billing|http://www.example.com/help/export} {returns|gives|shows} {a 404|an error|a blank page}{.| when I open it.}",
+  "{Your|The} {reset|invite|confirmation} link {https://app.example.com/reset?token=8f2a|https://example.com/join/4471} {has expired|doesn't work|says invalid token}. {Can you send a new one|Please resend it}?",
+  "{Screenshot|Logs|Details} {here|attached}: {https://files.example.com/s/91ab2|https://pastebin.example.org/x7Kq} - {the error|it} {happens|started} {after|since} {version}.",
+  "{Question about|Help with} {our|the} {SEO|email marketing|lead generation} {module|dashboard|plan}\n{Hi|Hello}, {our|the} {keyword rankings|campaign reports|lead forms} {stopped updating|show zero} {since|after} {the update|Monday}. {Can you check|Could you look into it}? {Account|Workspace} {4471|ACME-22}.",
+  "{Upgrade|Change} {of|our} {marketing|social media} plan\n{We'd like to|Please} {move|upgrade} {from Starter to Pro|to the annual plan} {to get|for} {more contacts|the SEO reports}. {What does it cost|Is the price pro-rated}?",
+  "{Urgent|Urgente} : {le logiciel|l'application} {plante|ne démarre plus} {depuis|après} la version {version}\n{Bonjour|Cher support}, {depuis|après} la mise à jour {version} {l'application|le programme} {plante|se ferme} {au démarrage|lors de l'export}. {Pouvez-vous|Merci de} {nous aider|regarder} {rapidement|au plus vite} ?",
+  "{Urgente|Problema}: {erro|falha} {na versão|após atualizar para} {version}\n{Olá|Caro suporte}, {depois da atualização|na versão} {version} {o sistema|o aplicativo} {não abre|trava} {ao salvar|no login}. {Podem ajudar|Aguardo retorno}? {Obrigado|Atenciosamente}.",
+  "{Urgente|Problema}: {fallo|error} {en la versión|tras actualizar a} {version}\n{Hola|Estimado soporte}, {desde la versión|después de actualizar a} {version} {la aplicación|el programa} {se cierra|no arranca} {al exportar|al iniciar sesión}. {¿Pueden ayudarnos|Quedo atento}? Gracias.",
+  "{Dringend|Problem}: {Absturz|Fehler} {in Version|nach dem Update auf} {version}\n{Hallo|Sehr geehrtes Support-Team}, {seit|nach dem} Update auf {version} {stürzt die Anwendung ab|startet das Programm nicht}. {Können Sie helfen|Bitte um Rückmeldung}. {Danke|Mit freundlichen Grüßen}.",
 ];
 
 /** Genuine mail people asked for, as html-to-text renders it: link annotations and footers. */
@@ -1007,7 +1061,7 @@ export function generatedSpam(perTemplate = 4): string[] {
   for (const tpl of [...SPAM_INTL, ...SPAM_SUBJECT_ONLY]) {
     for (let n = 0; n < perTemplate; n++) out.push(fill(tpl, pick));
   }
-  [...SPAM_MAIL, ...SPAM_MAIL_2].forEach((tpl, t) => {
+  [...SPAM_MAIL, ...SPAM_MAIL_2, ...SPAM_LINKY].forEach((tpl, t) => {
     for (let n = 0; n < perTemplate; n++) {
       let text = mail(tpl, pick, n);
       if ((t + n) % 2 === 0) text += "\n\n" + fill(pick(SPAM_FOOTERS), pick);
@@ -1028,7 +1082,7 @@ export function generatedHam(perTemplate = 4): string[] {
       out.push((t + n) % 4 === 1 ? s.toLowerCase() : s);
     }
   });
-  for (const tpl of [...HAM_INTL, ...HAM_SHORT_MAIL]) {
+  for (const tpl of [...HAM_INTL, ...HAM_TICKETS_2, ...HAM_SHORT_MAIL]) {
     for (let n = 0; n < perTemplate; n++) out.push(fill(tpl, pick));
   }
   [...HAM_MAIL, ...HAM_MAIL_2].forEach((tpl) => {
