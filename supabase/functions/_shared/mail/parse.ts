@@ -22,6 +22,8 @@ export const MAX_PARSE_BYTES = 10 * 1024 * 1024;
 export const MAX_ANALYSIS_CHARS = 20_000;
 /** Characters of the full original text kept. */
 export const MAX_ORIGINAL_CHARS = 200_000;
+/** Characters of the subject kept (the line limit of RFC 5322, as intake allows). */
+export const MAX_SUBJECT_CHARS = 998;
 
 /** One attachment as recorded on the ticket. */
 export interface AttachmentInfo {
@@ -222,7 +224,8 @@ export async function parseEmail(
   const from = mailbox(email.from) ?? firstOf(all("from").map(mailboxFromHeader)) ??
     mailbox(email.sender) ?? mailboxFromHeader(headers.get("sender"));
   const replyTo = mailbox(email.replyTo?.[0]) ?? mailboxFromHeader(headers.get("reply-to")) ?? from;
-  const subject = collapseWhitespace(decodeUndeclaredIso2022Jp(email.subject ?? ""));
+  const fullSubject = collapseWhitespace(decodeUndeclaredIso2022Jp(email.subject ?? ""));
+  const subject = fullSubject.slice(0, MAX_SUBJECT_CHARS);
   const messageId = messageIds(email.messageId)[0] ?? null;
   const references = [
     ...messageIds(email.inReplyTo),
@@ -233,6 +236,9 @@ export async function parseEmail(
   const reasons: string[] = [];
   if (cut) {
     reasons.push(`message larger than ${MAX_PARSE_BYTES} bytes: only the first part was read`);
+  }
+  if (fullSubject.length > MAX_SUBJECT_CHARS) {
+    reasons.push(`subject longer than ${MAX_SUBJECT_CHARS} characters`);
   }
   let original = full;
   if (original.length > MAX_ORIGINAL_CHARS) {

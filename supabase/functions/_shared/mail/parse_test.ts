@@ -280,6 +280,15 @@ Deno.test("an oversized mail is parsed from its first part and marked truncated"
   assert.ok(m.rawBytes > MAX_PARSE_BYTES);
 });
 
+Deno.test("parseEmail cuts a subject longer than 998 characters and says so", async () => {
+  const m = await parseEmail(
+    mail(["From: hal@example.com", `Subject: ${"S".repeat(1_000_000)}`], "Long subject."),
+    own,
+  );
+  assert.equal(m.subject.length, 998);
+  assert.match(m.truncated ?? "", /subject longer than 998 characters/);
+});
+
 Deno.test("parseEmail takes the body and attachments out of a winmail.dat", async () => {
   const u16 = (v: number) => [v & 0xff, (v >> 8) & 0xff];
   const u32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff];
