@@ -138,6 +138,47 @@ function bounded(raw: Uint8Array): { bytes: Uint8Array; truncated: boolean } {
   return { bytes: raw.subarray(0, end), truncated: true };
 }
 
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Undeclared 8-bit text that is not UTF-8 (old mailers write Latin-1 raw) read as
+ * windows-1252: the header block, and a text body (not multipart) that declares no charset.
+ */
+function undeclared8bitToUtf8(raw: Uint8Array): Uint8Array {
+  if (isUtf8(raw)) return raw;
+  let end = 0;
+  while (
+    end < raw.length && !(raw[end] === 0x0a && (raw[end + 1] === 0x0a ||
+      (raw[end + 1] === 0x0d && raw[end + 2] === 0x0a)))
+  ) end++;
+  const head = raw.subarray(0, end);
+  const headText = new TextDecoder("windows-1252").decode(head);
+  const body = raw.subarray(end);
+  const undeclaredText = !/^content-type:\s*(?!text\/)/im.test(headText) &&
+    !/charset\s*=/i.test(headText);
+  const encoder = new TextEncoder();
+  return bytesConcat(
+    isUtf8(head) ? head : encoder.encode(headText),
+    undeclaredText && !isUtf8(body)
+      ? encoder.encode(new TextDecoder("windows-1252").decode(body))
+      : body,
+  );
+}
+
+function bytesConcat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 /** Parses one raw RFC 822 message. */
 export async function parseEmail(
   raw: Uint8Array | string,
@@ -148,7 +189,9 @@ export async function parseEmail(
   const { bytes, truncated: cut } = bounded(input);
   let email: Email;
   try {
-    email = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
+    email = await PostalMime.parse(undeclared8bitToUtf8(bytes), {
+      attachmentEncoding: "arraybuffer",
+    });
   } catch (error) {
     throw new MailParseError(`cannot parse MIME: ${(error as Error).message}`);
   }

@@ -90,6 +90,41 @@ Deno.test("parseEmail decodes windows-1252 quoted-printable (euro sign, smart qu
   assert.equal(m.cleanText, "The “Pro” plan costs 20 € – why?");
 });
 
+Deno.test("parseEmail reads undeclared 8-bit Latin-1 headers and body as windows-1252", async () => {
+  const m = await parseEmail(
+    bytes(
+      "From: J",
+      [0xf6],
+      "rg <joerg@example.com>\r\nSubject: Gr",
+      [0xfc, 0xdf],
+      "e\r\n\r\nDie Rechnung f",
+      [0xfc],
+      "r M",
+      [0xe4],
+      "rz fehlt.\r\n",
+    ),
+    own,
+  );
+  assert.equal(m.subject, "Grüße");
+  assert.equal(m.from?.name, "Jörg");
+  assert.equal(m.cleanText, "Die Rechnung für März fehlt.");
+});
+
+Deno.test("parseEmail keeps a declared charset's body when only the headers are 8-bit", async () => {
+  const m = await parseEmail(
+    bytes(
+      "From: ivy@example.com\r\nSubject: Gr",
+      [0xfc, 0xdf],
+      "e\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nF",
+      [0xc3, 0xbc],
+      "r dich\r\n",
+    ),
+    own,
+  );
+  assert.equal(m.subject, "Grüße");
+  assert.equal(m.cleanText, "Für dich");
+});
+
 Deno.test("parseEmail turns an HTML-only mail into text", async () => {
   const m = await parseEmail(
     mail(
