@@ -148,8 +148,8 @@ function isUtf8(bytes: Uint8Array): boolean {
 }
 
 /**
- * Undeclared 8-bit text that is not UTF-8 (old mailers write Latin-1 raw) read as
- * windows-1252: the header block, and a text body (not multipart) that declares no charset.
+ * Undeclared 8-bit text that is neither UTF-8 nor likely Shift_JIS (old mailers write Latin-1
+ * raw) read as windows-1252: the header block, and a text body (not multipart) that declares no charset.
  */
 function undeclared8bitToUtf8(raw: Uint8Array): Uint8Array {
   if (isUtf8(raw)) return raw;
@@ -164,9 +164,11 @@ function undeclared8bitToUtf8(raw: Uint8Array): Uint8Array {
   const undeclaredText = !/^content-type:\s*(?!text\/)/im.test(headText) &&
     !/charset\s*=/i.test(headText);
   const encoder = new TextEncoder();
+  // Bytes 0x80-0x9F are rare in Latin-1 text and common in Shift_JIS: those are left alone.
+  const latin1 = (bytes: Uint8Array) => !isUtf8(bytes) && !bytes.some((b) => b >= 0x80 && b < 0xa0);
   return bytesConcat(
-    isUtf8(head) ? head : encoder.encode(headText),
-    undeclaredText && !isUtf8(body)
+    latin1(head) ? encoder.encode(headText) : head,
+    undeclaredText && latin1(body)
       ? encoder.encode(new TextDecoder("windows-1252").decode(body))
       : body,
   );

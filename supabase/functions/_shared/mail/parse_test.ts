@@ -125,6 +125,18 @@ Deno.test("parseEmail keeps a declared charset's body when only the headers are 
   assert.equal(m.cleanText, "Für dich");
 });
 
+Deno.test("parseEmail does not read a raw Shift_JIS subject as Latin-1", async () => {
+  const m = await parseEmail(
+    bytes(
+      "From: jun@example.com\r\nSubject: ",
+      [0x83, 0x63, 0x81, 0x5b, 0x83, 0x8b],
+      "\r\n\r\nx\r\n",
+    ),
+    own,
+  );
+  assert.doesNotMatch(m.subject, /ƒ/);
+});
+
 Deno.test("parseEmail turns an HTML-only mail into text", async () => {
   const m = await parseEmail(
     mail(
