@@ -117,9 +117,13 @@ async function stopServer(state: StackState): Promise<void> {
       Deno.kill(state.serverPid, "SIGTERM");
     } catch { /* already gone */ }
   }
-  for (let i = 0; i < 50 && isAlive(state.serverPid); i++) {
+  // The group, not only the supervisor: a server stuck in a long computation never runs its
+  // SIGTERM handler, outlives the supervisor and keeps the port.
+  const alive = () => isAlive(-state.serverPid!) || isAlive(state.serverPid!);
+  for (let i = 0; i < 50 && alive(); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (isAlive(-state.serverPid)) Deno.kill(-state.serverPid, "SIGKILL");
   if (isAlive(state.serverPid)) Deno.kill(state.serverPid, "SIGKILL");
   state.serverPid = undefined;
 }

@@ -215,6 +215,14 @@ Deno.test("email-inbound answers bad requests with a clear 4xx and stores nothin
     [post('{"x":1}', { ...auth, "content-type": "application/json" }), 422, /raw or email field/],
     [post("", { ...auth, "content-type": "message/rfc822" }), 400, /empty/],
     [post("<p>x</p>", { ...auth, "content-type": "text/html" }), 415, /message\/rfc822/],
+    [
+      post('{"From":"a@example.com","Attachments":[null]}', {
+        ...auth,
+        "content-type": "application/json",
+      }),
+      422,
+      /attachment/,
+    ],
     [new Request("http://local/", { method: "GET", headers: auth }), 405, /POST/],
   ];
   for (const [req, status, message] of cases) {

@@ -143,6 +143,9 @@ export function fromPostmark(body: Record<string, unknown>): Uint8Array {
     headers.push(["Message-ID", messageId.startsWith("<") ? messageId : `<${messageId}>`]);
   }
   const attachments = (Array.isArray(body.Attachments) ? body.Attachments : []).map((a) => {
+    if (a === null || typeof a !== "object") {
+      throw new HttpError(422, "Cannot read Postmark mail: an attachment is not an object");
+    }
     const item = a as Record<string, unknown>;
     return {
       name: str(item.Name) ?? "attachment",

@@ -41,7 +41,7 @@ export function cleanBody(body: string): string {
 /** Triage of one ticket; synchronous and pure. */
 export function triageLocal(input: TriageInput): TriageResult {
   const signals: string[] = [];
-  const subject = (input.subject ?? "").trim();
+  const subject = (input.subject ?? "").trim().slice(0, MAX_CHARS);
   const body = cleanBody(input.body ?? "");
   const raw = subject && body ? `${subject}\n${body}` : subject || body;
   const { text, removed } = stripInjection(raw);

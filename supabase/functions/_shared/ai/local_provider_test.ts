@@ -106,6 +106,13 @@ for (const [sub, cases] of Object.entries(FRESH) as Array<[SubCategory, Array<[s
   });
 }
 
+Deno.test("triageLocal answers a ticket with a 200,000-character subject within two seconds", () => {
+  triageLocal(ticket("warm-up", "Hello"));
+  const started = performance.now();
+  triageLocal(ticket("S".repeat(200_000), "My invoice is missing."));
+  assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+});
+
 Deno.test("the provider is named local and reports the local model", async () => {
   assert.equal(provider.name, "local");
   const r = await provider.triage(ticket("Hello", "Where is my order?"));

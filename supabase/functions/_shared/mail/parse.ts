@@ -22,6 +22,8 @@ export const MAX_PARSE_BYTES = 10 * 1024 * 1024;
 export const MAX_ANALYSIS_CHARS = 20_000;
 /** Characters of the full original text kept. */
 export const MAX_ORIGINAL_CHARS = 200_000;
+/** Characters of the subject kept (the line limit of RFC 5322, as intake allows). */
+export const MAX_SUBJECT_CHARS = 998;
 
 /** One attachment as recorded on the ticket. */
 export interface AttachmentInfo {
@@ -136,6 +138,49 @@ function bounded(raw: Uint8Array): { bytes: Uint8Array; truncated: boolean } {
   return { bytes: raw.subarray(0, end), truncated: true };
 }
 
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Undeclared 8-bit text that is neither UTF-8 nor likely Shift_JIS (old mailers write Latin-1
+ * raw) read as windows-1252: the header block, and a text body (not multipart) that declares no charset.
+ */
+function undeclared8bitToUtf8(raw: Uint8Array): Uint8Array {
+  if (isUtf8(raw)) return raw;
+  let end = 0;
+  while (
+    end < raw.length && !(raw[end] === 0x0a && (raw[end + 1] === 0x0a ||
+      (raw[end + 1] === 0x0d && raw[end + 2] === 0x0a)))
+  ) end++;
+  const head = raw.subarray(0, end);
+  const headText = new TextDecoder("windows-1252").decode(head);
+  const body = raw.subarray(end);
+  const undeclaredText = !/^content-type:\s*(?!text\/)/im.test(headText) &&
+    !/charset\s*=/i.test(headText);
+  const encoder = new TextEncoder();
+  // Bytes 0x80-0x9F are rare in Latin-1 text and common in Shift_JIS: those are left alone.
+  const latin1 = (bytes: Uint8Array) => !isUtf8(bytes) && !bytes.some((b) => b >= 0x80 && b < 0xa0);
+  return bytesConcat(
+    latin1(head) ? encoder.encode(headText) : head,
+    undeclaredText && latin1(body)
+      ? encoder.encode(new TextDecoder("windows-1252").decode(body))
+      : body,
+  );
+}
+
+function bytesConcat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 /** Parses one raw RFC 822 message. */
 export async function parseEmail(
   raw: Uint8Array | string,
@@ -146,7 +191,9 @@ export async function parseEmail(
   const { bytes, truncated: cut } = bounded(input);
   let email: Email;
   try {
-    email = await PostalMime.parse(bytes, { attachmentEncoding: "arraybuffer" });
+    email = await PostalMime.parse(undeclared8bitToUtf8(bytes), {
+      attachmentEncoding: "arraybuffer",
+    });
   } catch (error) {
     throw new MailParseError(`cannot parse MIME: ${(error as Error).message}`);
   }
@@ -222,7 +269,8 @@ export async function parseEmail(
   const from = mailbox(email.from) ?? firstOf(all("from").map(mailboxFromHeader)) ??
     mailbox(email.sender) ?? mailboxFromHeader(headers.get("sender"));
   const replyTo = mailbox(email.replyTo?.[0]) ?? mailboxFromHeader(headers.get("reply-to")) ?? from;
-  const subject = collapseWhitespace(decodeUndeclaredIso2022Jp(email.subject ?? ""));
+  const fullSubject = collapseWhitespace(decodeUndeclaredIso2022Jp(email.subject ?? ""));
+  const subject = fullSubject.slice(0, MAX_SUBJECT_CHARS);
   const messageId = messageIds(email.messageId)[0] ?? null;
   const references = [
     ...messageIds(email.inReplyTo),
@@ -233,6 +281,9 @@ export async function parseEmail(
   const reasons: string[] = [];
   if (cut) {
     reasons.push(`message larger than ${MAX_PARSE_BYTES} bytes: only the first part was read`);
+  }
+  if (fullSubject.length > MAX_SUBJECT_CHARS) {
+    reasons.push(`subject longer than ${MAX_SUBJECT_CHARS} characters`);
   }
   let original = full;
   if (original.length > MAX_ORIGINAL_CHARS) {

@@ -90,6 +90,53 @@ Deno.test("parseEmail decodes windows-1252 quoted-printable (euro sign, smart qu
   assert.equal(m.cleanText, "The “Pro” plan costs 20 € – why?");
 });
 
+Deno.test("parseEmail reads undeclared 8-bit Latin-1 headers and body as windows-1252", async () => {
+  const m = await parseEmail(
+    bytes(
+      "From: J",
+      [0xf6],
+      "rg <joerg@example.com>\r\nSubject: Gr",
+      [0xfc, 0xdf],
+      "e\r\n\r\nDie Rechnung f",
+      [0xfc],
+      "r M",
+      [0xe4],
+      "rz fehlt.\r\n",
+    ),
+    own,
+  );
+  assert.equal(m.subject, "Grüße");
+  assert.equal(m.from?.name, "Jörg");
+  assert.equal(m.cleanText, "Die Rechnung für März fehlt.");
+});
+
+Deno.test("parseEmail keeps a declared charset's body when only the headers are 8-bit", async () => {
+  const m = await parseEmail(
+    bytes(
+      "From: ivy@example.com\r\nSubject: Gr",
+      [0xfc, 0xdf],
+      "e\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nF",
+      [0xc3, 0xbc],
+      "r dich\r\n",
+    ),
+    own,
+  );
+  assert.equal(m.subject, "Grüße");
+  assert.equal(m.cleanText, "Für dich");
+});
+
+Deno.test("parseEmail does not read a raw Shift_JIS subject as Latin-1", async () => {
+  const m = await parseEmail(
+    bytes(
+      "From: jun@example.com\r\nSubject: ",
+      [0x83, 0x63, 0x81, 0x5b, 0x83, 0x8b],
+      "\r\n\r\nx\r\n",
+    ),
+    own,
+  );
+  assert.doesNotMatch(m.subject, /ƒ/);
+});
+
 Deno.test("parseEmail turns an HTML-only mail into text", async () => {
   const m = await parseEmail(
     mail(
@@ -278,6 +325,15 @@ Deno.test("an oversized mail is parsed from its first part and marked truncated"
   assert.equal(m.cleanText, "See the dump.");
   assert.match(m.truncated ?? "", /only the first part was read/);
   assert.ok(m.rawBytes > MAX_PARSE_BYTES);
+});
+
+Deno.test("parseEmail cuts a subject longer than 998 characters and says so", async () => {
+  const m = await parseEmail(
+    mail(["From: hal@example.com", `Subject: ${"S".repeat(1_000_000)}`], "Long subject."),
+    own,
+  );
+  assert.equal(m.subject.length, 998);
+  assert.match(m.truncated ?? "", /subject longer than 998 characters/);
 });
 
 Deno.test("parseEmail takes the body and attachments out of a winmail.dat", async () => {
