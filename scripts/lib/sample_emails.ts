@@ -19,7 +19,7 @@ const NOTES: Record<string, string> = {
   reopened: "reopened its ticket",
   auto_reply: "auto-reply recorded on its ticket, not answered",
   suppressed: "recorded without a ticket (auto-reply, loop or bulk over the cap)",
-  bounce: "bounce: the failed address is marked undeliverable",
+  bounce: "bounce recorded (an address is marked undeliverable only for mail we sent)",
   dead_letter: "kept as a dead letter with its reason",
 };
 

@@ -39,6 +39,8 @@ declare
   v_known record;
   v_parent public.tickets;
   v_parent_found boolean := false;
+  v_bounced public.tickets;
+  v_verified boolean := false;
   v_previous uuid;
   v_existing record;
   v_customer_id uuid;
@@ -115,21 +117,35 @@ begin
 
   -- 4. Bounces mark the failed addresses and are recorded on the ticket they answer.
   if v_automated = 'bounce' then
-    if coalesce((p_message -> 'bounce' ->> 'permanent')::boolean, false) then
+    -- Only a bounce of mail we sent counts: it must name one of our outbound message ids (the
+    -- parser adds the returned message's Message-ID to the references), and only that
+    -- ticket's customer address is marked. A bounce naming nothing we sent is recorded as
+    -- unverified: anyone can write "mailer-daemon" and a victim's address.
+    select t.* into v_bounced
+    from public.ticket_message_ids m join public.tickets t on t.id = m.ticket_id
+    where m.channel = 'email' and m.direction = 'outbound' and m.external_id = any (v_refs)
+    order by m.created_at desc
+    limit 1;
+    v_verified := found;
+    if v_verified and coalesce((p_message -> 'bounce' ->> 'permanent')::boolean, false) then
       update public.customers c
       set email_undeliverable_at = now(),
           email_undeliverable_reason = left(coalesce(p_message -> 'bounce' ->> 'status', 'bounced'), 200)
-      where c.email in (select lower(btrim(r)) from jsonb_array_elements_text(coalesce(p_message -> 'bounce' -> 'recipients', '[]')) r);
+      where c.id = v_bounced.customer_id
+        and c.email in (select lower(btrim(r)) from jsonb_array_elements_text(coalesce(p_message -> 'bounce' -> 'recipients', '[]')) r);
+    end if;
+    if not v_verified and v_parent_found then
+      v_bounced := v_parent;
     end if;
     insert into public.suppressed_messages (channel, reason, sender_email, subject, message_id, ticket_id, details)
-    values (v_channel, 'bounce', left(v_email, 255), left(v_subject, 998), v_message_id,
-            case when v_parent_found then v_parent.id end, coalesce(p_message -> 'bounce', '{}'));
-    if v_parent_found then
+    values (v_channel, 'bounce', left(v_email, 255), left(v_subject, 998), v_message_id, v_bounced.id,
+            coalesce(p_message -> 'bounce', '{}') || jsonb_build_object('verified', v_verified));
+    if v_bounced.id is not null then
       insert into public.ticket_events (ticket_id, event_type, event_data, actor_type)
-      values (v_parent.id, 'bounce_received', coalesce(p_message -> 'bounce', '{}'), 'system');
+      values (v_bounced.id, 'bounce_received',
+              coalesce(p_message -> 'bounce', '{}') || jsonb_build_object('verified', v_verified), 'system');
     end if;
-    return query select case when v_parent_found then v_parent.id end,
-                        case when v_parent_found then v_parent.ticket_number end, 'bounce'::text, false;
+    return query select v_bounced.id, v_bounced.ticket_number, 'bounce'::text, false;
     return;
   end if;
 

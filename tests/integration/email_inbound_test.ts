@@ -144,8 +144,15 @@ Deno.test("email-inbound records auto-replies and bounces without opening ticket
   assert.equal(ooo.body.outcome, "suppressed");
   assert.equal(ooo.body.automated, "auto_reply");
 
+  // A bounce counts only for mail we sent: record an answer's Message-ID on the customer's
+  // ticket, as sending does, and return it in the bounce.
   const customer = uniqueEmail("gone");
-  await post("intake", { email: customer, subject: "hi", body: "A first question." });
+  const first = await post("intake", { email: customer, subject: "hi", body: "A first question." });
+  const sentId = `${crypto.randomUUID()}@support.example.com`;
+  await withSql((sql) =>
+    sql`insert into ticket_message_ids (channel, external_id, ticket_id, direction)
+        values ('email', ${sentId}, ${String(first.body.ticket_id)}, 'outbound')`
+  );
   const bounce = await post(
     "email-inbound",
     rawMail(
@@ -168,6 +175,12 @@ Deno.test("email-inbound records auto-replies and bounces without opening ticket
         `Final-Recipient: rfc822; ${customer}`,
         "Action: failed",
         "Status: 5.1.1",
+        "--r",
+        "Content-Type: text/rfc822-headers",
+        "",
+        "From: help@support.example.com",
+        `To: ${customer}`,
+        `Message-ID: <${sentId}>`,
         "--r--",
       ].join("\r\n"),
     ),

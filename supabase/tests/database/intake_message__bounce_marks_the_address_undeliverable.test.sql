@@ -1,9 +1,9 @@
--- A permanent bounce marks the failed address undeliverable (so no automatic reply goes
--- there again), is recorded on the ticket it answers, and opens no ticket; a delay does not
--- mark the address.
+-- A permanent bounce of mail we sent marks the failed address undeliverable (so no automatic
+-- reply goes there again), is recorded on the ticket it answers, and opens no ticket; a delay
+-- does not mark the address, nor does a bounce that names no mail we sent (anyone can forge one).
 begin;
 set local search_path = extensions, public;
-select plan(7);
+select plan(9);
 
 -- SETUP
 select tests.create_customer(name => 'Gone Example') as customer_id \gset
@@ -33,6 +33,18 @@ select app_private.intake_message(tests.random_idempotency_key(), jsonb_build_ob
   'channel', 'email', 'subject', 'Delayed', 'body', 'Still trying.', 'automated', 'bounce',
   'bounce', jsonb_build_object('recipients', jsonb_build_array(:'slow_email'::text), 'permanent', false, 'status', '4.4.1')));
 select is((select email_undeliverable_at from public.customers where id = :'slow_id'), null, 'a delay marks nothing');
+
+select tests.create_customer(name => 'Victim Example') as victim_id \gset
+select email as victim_email from public.customers where id = :'victim_id' \gset
+select outcome as forged_outcome from app_private.intake_message(tests.random_idempotency_key(), jsonb_build_object(
+  'email', 'mailer-daemon@attacker.example.org', 'channel', 'email', 'subject', 'Undelivered Mail', 'body', 'x',
+  'automated', 'bounce', 'references', jsonb_build_array('made-up@attacker.example.org'),
+  'bounce', jsonb_build_object('recipients', jsonb_build_array(:'victim_email'::text), 'permanent', true, 'status', '5.1.1'))) \gset
+select is((select email_undeliverable_at from public.customers where id = :'victim_id'), null,
+  'a bounce that names no mail we sent marks nothing');
+select is((select (details ->> 'verified')::boolean from public.suppressed_messages
+           where sender_email = 'mailer-daemon@attacker.example.org' order by id desc limit 1), false,
+  'it is recorded as unverified');
 
 select * from finish();
 rollback;

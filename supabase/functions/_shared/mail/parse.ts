@@ -307,6 +307,13 @@ export async function parseEmail(
     text: clean,
     toAddresses: to,
   }, own);
+  // A bounce names the message that failed in its returned copy: that Message-ID is what
+  // ties the bounce to mail we sent (intake marks an address undeliverable only then).
+  if (automated.kind === "bounce") {
+    for (const id of returnedMessageIds(bytes, messageId)) {
+      if (!references.includes(id)) references.unshift(id);
+    }
+  }
 
   return {
     messageId,
@@ -324,6 +331,17 @@ export async function parseEmail(
     truncated: reasons.length > 0 ? reasons.join("; ") : null,
     rawBytes: input.length,
   };
+}
+
+/**
+ * Message-IDs in a bounce other than its own: the returned original's headers (in a
+ * message/rfc822 or text/rfc822-headers part, or quoted in the text), at most five.
+ */
+function returnedMessageIds(raw: Uint8Array, own: string | null): string[] {
+  const text = new TextDecoder("latin1").decode(raw.subarray(0, 2 * 1024 * 1024));
+  const ids = [...text.matchAll(/^\s*Message-ID:\s*<([^<>\s]+)>/gim)].map((m) => m[1])
+    .filter((id) => id !== own);
+  return [...new Set(ids)].slice(0, 5);
 }
 
 /** Why a parsed e-mail cannot be taken in, or null when it can. Reports (bounces, abuse

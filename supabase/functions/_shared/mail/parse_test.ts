@@ -533,3 +533,37 @@ Deno.test("parseEmail reads failed recipients of reports without a delivery-stat
   assert.equal(exchange.automated.kind, "bounce");
   assert.deepEqual(exchange.automated.bounce?.recipients, ["gone@example.jp"]);
 });
+
+Deno.test("a bounce's references include the Message-ID of the returned message", async () => {
+  const m = await parseEmail(
+    mail(
+      [
+        "From: MAILER-DAEMON@mx.example.net",
+        "Subject: Undelivered Mail Returned to Sender",
+        "Message-ID: <bounce-1@mx.example.net>",
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="r"',
+      ],
+      [
+        "--r",
+        "Content-Type: text/plain",
+        "",
+        "Delivery failed.",
+        "--r",
+        "Content-Type: message/delivery-status",
+        "",
+        "Final-Recipient: rfc822; gone@example.com",
+        "Action: failed",
+        "Status: 5.1.1",
+        "--r",
+        "Content-Type: text/rfc822-headers",
+        "",
+        "From: help@support.example.com",
+        "Message-ID: <answer-7@support.example.com>",
+        "--r--",
+      ].join("\n"),
+    ),
+    own,
+  );
+  assert.equal(m.automated.kind, "bounce");
+  assert.deepEqual(m.references, ["answer-7@support.example.com"]);
+});
