@@ -4,7 +4,9 @@
  * It answers a handful of methods the way Slack does (HTTP 200 with `{ ok, ... }` bodies, form or
  * JSON requests, Bearer tokens) and can be told to fail the next requests in the ways real Slack
  * and the networks in front of it fail: 429 with `Retry-After`, 5xx, a hang, a non-JSON body,
- * `invalid_auth`.
+ * `invalid_auth`. It also takes posts to response URLs (`/response/<anything>`, recorded as
+ * method `response_url` with the path in `headers["x-fake-path"]`), as Slack's
+ * hooks.slack.com/actions/… URLs do for interactions and slash commands.
  */
 
 /** Failures the fake can inject into its next requests. */
@@ -199,6 +201,24 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     if (url.pathname.startsWith("/_fake/")) return await control(req, url.pathname.slice(7));
+    if (url.pathname.startsWith("/response/") && req.method === "POST") {
+      const text = await req.text();
+      let body: Body;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return new Response("invalid_payload", { status: 400 });
+      }
+      const headers = { ...Object.fromEntries(req.headers), "x-fake-path": url.pathname };
+      const call: FakeSlackCall = { method: "response_url", body, headers };
+      calls.push(call);
+      const failure = takeFailure();
+      if (failure) {
+        call.failure = failure.kind;
+        return await injected(failure);
+      }
+      return new Response("ok", { status: 200 });
+    }
     if (!url.pathname.startsWith("/api/")) return new Response("Not Found", { status: 404 });
     const method = url.pathname.slice("/api/".length);
     const headers = Object.fromEntries(req.headers);

@@ -178,3 +178,18 @@ Deno.test("close() releases a request hanging after failNext('timeout')", async 
   await slack.close();
   assert.equal(await pending, 504);
 });
+
+Deno.test("startFakeSlack() records posts to a response URL", async () => {
+  await using slack = await startFakeSlack();
+  const base = slack.url.replace(/\/api\/$/, "");
+  const res = await fetch(`${base}/response/T1/abc`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ response_type: "ephemeral", text: "nope" }),
+  });
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), "ok");
+  assert.equal(slack.calls[0].method, "response_url");
+  assert.equal(slack.calls[0].headers["x-fake-path"], "/response/T1/abc");
+  assert.deepEqual(slack.calls[0].body, { response_type: "ephemeral", text: "nope" });
+});

@@ -55,10 +55,12 @@ Deno.test("a ticket flows from intake to an agent with an SLA timer and a Slack 
     const teamPost = posted.find((c) => c.body.channel === "C01234DEF")!;
     const actions = (teamPost.body.blocks as { type: string; elements?: { action_id: string }[] }[])
       .find((b) => b.type === "actions");
+    // The three buttons, then the "Reassign to…" menu of the available teammates.
     assert.deepEqual(actions?.elements?.map((e) => e.action_id), [
       "view_ticket",
       "reassign_ticket",
       "escalate_ticket",
+      "reassign_to",
     ]);
   });
 });

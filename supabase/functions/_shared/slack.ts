@@ -33,7 +33,53 @@ export interface TicketNotice {
   viewUrl: string;
   /** IANA time zone the deadlines are shown in, e.g. "Europe/Berlin". */
   timeZone: string;
+  /** The assignee's agents.id (the state the buttons act on; null when queued). */
+  agentId?: string | null;
+  /** The ticket's status when rendered (the state the buttons act on). */
+  status?: string;
+  /** Available teammates offered by the "Reassign to…" menu. */
+  teammates?: Teammate[];
+  /** What someone last did from Slack, shown under the buttons. */
+  note?: string | null;
+  /** When the note's action happened (Unix seconds). */
+  noteAt?: number | null;
 }
+
+/** A teammate offered by the "Reassign to…" menu. */
+export interface Teammate {
+  id: string;
+  name: string;
+  activeTickets: number;
+  maxTickets: number;
+}
+
+/** The ticket state a message's buttons were rendered for, carried in the actions block_id. */
+export interface MessageState {
+  ticketId: string;
+  /** agents.id of the assignee the message showed; null when it showed the ticket queued. */
+  assignee: string | null;
+  status: string;
+}
+
+const ACTIONS_BLOCK = "ticket_actions";
+
+/** Encodes the state into the actions block's block_id: `ticket_actions:<ticket>:<agent|->:<status>`. */
+export function actionsBlockId(state: MessageState): string {
+  return [ACTIONS_BLOCK, state.ticketId, state.assignee ?? "-", state.status].join(":");
+}
+
+/** Reads the state back from a block_id; null for the plain `ticket_actions` of older messages. */
+export function parseActionsBlockId(blockId: string | undefined): MessageState | null {
+  const parts = (blockId ?? "").split(":");
+  if (parts.length !== 4 || parts[0] !== ACTIONS_BLOCK) return null;
+  const [, ticketId, assignee, status] = parts;
+  if (!UUID.test(ticketId) || (assignee !== "-" && !UUID.test(assignee))) return null;
+  if (!/^[a-z_]{1,30}$/.test(status)) return null;
+  return { ticketId, assignee: assignee === "-" ? null : assignee, status };
+}
+
+/** A UUID as Postgres prints it. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A Slack message: the notification/fallback `text` plus its Block Kit `blocks`. */
 export interface SlackMessage {
@@ -53,6 +99,8 @@ export interface PostedMessage {
 /** Port for posting Slack messages; inject a stub in tests. */
 export interface SlackNotifier {
   postMessage(channel: string, message: SlackMessage): Promise<PostedMessage>;
+  /** Replaces a message the bot posted (chat.update). */
+  updateMessage(channel: string, ts: string, message: SlackMessage): Promise<PostedMessage>;
 }
 
 /** Options of `createSlackNotifier()`. */
@@ -151,6 +199,26 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
         });
       }
       return { ok: true, channel: result.channel, ts: result.ts };
+    },
+    async updateMessage(channel, ts, message) {
+      let result: { channel?: unknown; ts?: unknown };
+      try {
+        result = await client.chat.update(
+          {
+            channel,
+            ts,
+            text: message.text,
+            blocks: message.blocks,
+          } as Parameters<typeof client.chat.update>[0],
+        );
+      } catch (err) {
+        throw toSlackError(err);
+      }
+      return {
+        ok: true,
+        channel: typeof result.channel === "string" ? result.channel : channel,
+        ts: typeof result.ts === "string" ? result.ts : ts,
+      };
     },
   };
 }
@@ -351,8 +419,9 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 /** Renders the "New Ticket Assigned" (or "New Ticket Queued") Block Kit message. */
 export function renderTicketAssigned(notice: TicketNotice): { text: string; blocks: unknown[] } {
   const assigned = notice.agentName !== null || notice.agentSlackUserId !== null;
+  const closed = notice.status === "resolved" || notice.status === "closed";
   const title = `${
-    assigned ? "New Ticket Assigned" : "New Ticket Queued"
+    closed ? "Ticket Resolved" : assigned ? "New Ticket Assigned" : "New Ticket Queued"
   }: #T-${notice.ticketNumber}`;
   const priority = PRIORITY_LABEL[notice.priority] ?? { emoji: "", label: notice.priority };
   const badge = TIER_BADGE[notice.customerTier] ?? "";
@@ -391,41 +460,21 @@ export function renderTicketAssigned(notice: TicketNotice): { text: string; bloc
     { type: "section", text: { type: "mrkdwn", text: deadlines.mrkdwn } },
     {
       type: "actions",
-      block_id: "ticket_actions",
-      elements: [
-        {
-          type: "button",
-          text: { type: "plain_text", text: "View Ticket", emoji: true },
-          action_id: "view_ticket",
-          value: notice.ticketId,
-          ...(isHttpUrl(notice.viewUrl) ? { url: notice.viewUrl } : {}),
-        },
-        {
-          type: "button",
-          text: { type: "plain_text", text: "Reassign", emoji: true },
-          action_id: "reassign_ticket",
-          value: notice.ticketId,
-        },
-        {
-          type: "button",
-          text: { type: "plain_text", text: "Escalate", emoji: true },
-          style: "danger",
-          action_id: "escalate_ticket",
-          value: notice.ticketId,
-          confirm: {
-            title: { type: "plain_text", text: "Escalate this ticket?" },
-            text: {
-              type: "mrkdwn",
-              text: `#T-${notice.ticketNumber} goes to the escalation queue.`,
-            },
-            confirm: { type: "plain_text", text: "Escalate" },
-            deny: { type: "plain_text", text: "Cancel" },
-            style: "danger",
-          },
-        },
-      ],
+      block_id: actionsBlockIdOf(notice),
+      elements: actionElements(notice, closed),
     },
   );
+  if (notice.note?.trim()) {
+    const at = notice.noteAt && Number.isSafeInteger(notice.noteAt)
+      ? ` · <!date^${notice.noteAt}^{date_short_pretty} {time}|${
+        new Date(notice.noteAt * 1000).toISOString()
+      }>`
+      : "";
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `${clip(notice.note, 2800)}${at}` }],
+    });
+  }
 
   const facts = [
     `${title} (${priority.label} priority${notice.isEscalated ? ", escalated" : ""})`,
@@ -438,6 +487,71 @@ export function renderTicketAssigned(notice: TicketNotice): { text: string; bloc
   ];
   if (isHttpUrl(notice.viewUrl)) facts.push(`View: <${escapeMrkdwn(notice.viewUrl)}|View Ticket>`);
   return { text: facts.join("\n"), blocks };
+}
+
+function actionsBlockIdOf(notice: TicketNotice): string {
+  if (notice.status === undefined || !UUID.test(notice.ticketId)) return ACTIONS_BLOCK;
+  const agent = notice.agentId && UUID.test(notice.agentId) ? notice.agentId : null;
+  return actionsBlockId({ ticketId: notice.ticketId, assignee: agent, status: notice.status });
+}
+
+const MENU_MAX = 100;
+
+function actionElements(notice: TicketNotice, closed: boolean): unknown[] {
+  const view = {
+    type: "button",
+    text: { type: "plain_text", text: "View Ticket", emoji: true },
+    action_id: "view_ticket",
+    value: notice.ticketId,
+    ...(isHttpUrl(notice.viewUrl) ? { url: notice.viewUrl } : {}),
+  };
+  if (closed) return [view];
+  const elements: unknown[] = [
+    view,
+    {
+      type: "button",
+      text: { type: "plain_text", text: "Reassign", emoji: true },
+      action_id: "reassign_ticket",
+      value: notice.ticketId,
+    },
+    {
+      type: "button",
+      text: { type: "plain_text", text: "Escalate", emoji: true },
+      style: "danger",
+      action_id: "escalate_ticket",
+      value: notice.ticketId,
+      confirm: {
+        title: { type: "plain_text", text: "Escalate this ticket?" },
+        text: {
+          type: "mrkdwn",
+          text:
+            `#T-${notice.ticketNumber} gets a higher priority, goes to a senior agent and the team lead is told.`,
+        },
+        confirm: { type: "plain_text", text: "Escalate" },
+        deny: { type: "plain_text", text: "Cancel" },
+        style: "danger",
+      },
+    },
+  ];
+  const teammates = (notice.teammates ?? []).filter((t) =>
+    UUID.test(t.id) && t.id !== notice.agentId
+  ).slice(0, MENU_MAX);
+  if (teammates.length > 0) {
+    elements.push({
+      type: "static_select",
+      action_id: "reassign_to",
+      placeholder: { type: "plain_text", text: "Reassign to…", emoji: true },
+      options: teammates.map((t) => ({
+        text: {
+          type: "plain_text",
+          text: truncate(`${oneLine(t.name)} (${t.activeTickets}/${t.maxTickets})`, 75),
+          emoji: true,
+        },
+        value: t.id,
+      })),
+    });
+  }
+  return elements;
 }
 
 function field(label: string, value: string): { type: "mrkdwn"; text: string } {

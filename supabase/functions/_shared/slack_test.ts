@@ -6,8 +6,10 @@ import {
   startFakeSlack,
 } from "../../../scripts/lib/fake_slack.ts";
 import {
+  actionsBlockId,
   createSlackNotifier,
   createSlackUserDirectory,
+  parseActionsBlockId,
   renderTicketAssigned,
   SlackError,
   type SlackNotifierOptions,
@@ -399,4 +401,96 @@ Deno.test("userInfo() throws a SlackError that says whether a retry may help", a
   const down = await users.userInfo("U0JANE").catch((e) => e);
   assert.ok(down instanceof SlackError);
   assert.equal(down.retryable, true);
+});
+
+// The console: state, teammates menu, note --------------------------------------------------
+
+const TICKET_ID = "7d6f3c1e-2b9a-4c55-9d0e-0a1b2c3d4e5f";
+const AGENT_ID = "0b8f2f0e-1111-4c55-9d0e-0a1b2c3d4e5f";
+const MIA_ID = "9a9a9a9a-2222-4c55-9d0e-0a1b2c3d4e5f";
+
+function actionsOf(n: TicketNotice): Block & { block_id?: string; elements?: unknown[] } {
+  return blocksOf(n).find((b) => b.type === "actions") as Block & {
+    block_id?: string;
+    elements?: unknown[];
+  };
+}
+
+Deno.test("renderTicketAssigned() carries the shown assignee and status in the block_id", () => {
+  const n = notice({ ticketId: TICKET_ID, agentId: AGENT_ID, status: "assigned" });
+  const blockId = actionsOf(n).block_id!;
+  assert.equal(blockId, `ticket_actions:${TICKET_ID}:${AGENT_ID}:assigned`);
+  assert.ok(blockId.length <= 255);
+  assert.deepEqual(parseActionsBlockId(blockId), {
+    ticketId: TICKET_ID,
+    assignee: AGENT_ID,
+    status: "assigned",
+  });
+  const queued = notice({ ticketId: TICKET_ID, agentId: null, status: "queued" });
+  assert.deepEqual(parseActionsBlockId(actionsOf(queued).block_id), {
+    ticketId: TICKET_ID,
+    assignee: null,
+    status: "queued",
+  });
+  assert.equal(actionsOf(notice()).block_id, "ticket_actions", "no state known: the plain id");
+  assert.equal(parseActionsBlockId("ticket_actions"), null);
+  assert.equal(parseActionsBlockId(`ticket_actions:${TICKET_ID}:nope:assigned`), null);
+  assert.equal(
+    actionsBlockId({ ticketId: TICKET_ID, assignee: null, status: "queued" }),
+    `ticket_actions:${TICKET_ID}:-:queued`,
+  );
+});
+
+Deno.test("renderTicketAssigned() offers available teammates, not the assignee, in a menu", () => {
+  const n = notice({
+    ticketId: TICKET_ID,
+    agentId: AGENT_ID,
+    status: "assigned",
+    teammates: [
+      { id: AGENT_ID, name: "Alice Agent", activeTickets: 1, maxTickets: 10 },
+      { id: MIA_ID, name: "Mia Kowalski", activeTickets: 3, maxTickets: 10 },
+    ],
+  });
+  const menu = actionsOf(n).elements!.find((e) =>
+    (e as { type: string }).type === "static_select"
+  ) as { action_id: string; options: { text: { text: string }; value: string }[] };
+  assert.equal(menu.action_id, "reassign_to");
+  assert.deepEqual(menu.options.map((o) => [o.text.text, o.value]), [[
+    "Mia Kowalski (3/10)",
+    MIA_ID,
+  ]]);
+  assert.equal(
+    actionsOf(notice({ teammates: [] })).elements!.length,
+    3,
+    "no menu without teammates",
+  );
+});
+
+Deno.test("renderTicketAssigned() shows the last action and drops the buttons once resolved", () => {
+  const n = notice({
+    ticketId: TICKET_ID,
+    status: "resolved",
+    note: "Resolved by Liam <Okafor>",
+    noteAt: 1_700_000_000,
+  });
+  assert.equal(header(n), "Ticket Resolved: #T-12345");
+  const ids = (actionsOf(n).elements as { action_id: string }[]).map((e) => e.action_id);
+  assert.deepEqual(ids, ["view_ticket"]);
+  const context = blocksOf(n).at(-1) as { type: string; elements: { text: string }[] };
+  assert.equal(context.type, "context");
+  assert.match(context.elements[0].text, /^Resolved by Liam &lt;Okafor&gt; · <!date\^1700000000\^/);
+});
+
+Deno.test("updateMessage() replaces a posted message through chat.update", async () => {
+  await using slack = await startFakeSlack();
+  const posted = await notifier(slack.url).postMessage("C0TRIAGE", renderTicketAssigned(notice()));
+  const message = renderTicketAssigned(notice({ status: "resolved", note: "Resolved by Liam" }));
+  const updated = await notifier(slack.url).updateMessage("C0TRIAGE", posted.ts, message);
+  assert.deepEqual(updated, { ok: true, channel: "C0TRIAGE", ts: posted.ts });
+  assert.equal(slack.calls[1].method, "chat.update");
+  assert.deepEqual(slack.calls[1].body.blocks, message.blocks);
+  await assert.rejects(
+    notifier(slack.url).updateMessage("C0TRIAGE", "1.000000", message),
+    (e: SlackError) => e.code === "message_not_found" && !e.retryable,
+  );
 });

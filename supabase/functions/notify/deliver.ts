@@ -44,7 +44,13 @@ async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<
                       where a.ticket_id = t.id order by a.created_at desc limit 1),
           'recent_tickets', (select count(*) from public.tickets r where r.customer_id = t.customer_id
                              and r.created_at > t.created_at - interval '7 days'
-                             and r.created_at <= t.created_at)
+                             and r.created_at <= t.created_at),
+          'status', t.status, 'assigned_to', t.assigned_to,
+          'teammates', (select coalesce(json_agg(json_build_object('id', m.id, 'name', m.name,
+                                  'active_tickets', m.active_tickets, 'max_tickets', m.max_concurrent_tickets)
+                                  order by m.name, m.id), '[]')
+                        from (select * from public.agents m where m.team_id = t.team_id and m.is_available
+                              and m.id is distinct from t.assigned_to order by m.name, m.id limit 100) m)
         ) end as ticket
       from public.notifications n
       left join public.tickets t on t.id = n.ticket_id
@@ -61,15 +67,22 @@ async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<
 
     for (const n of pending) {
       const message = render(n, settings.time_zone, settings.url_template);
-      const payload = { ...n.payload, ...message };
       let status: "sent" | "stored" | "failed" = "stored";
       let note: string | null = null;
       let externalId: string | null = null;
-      if (n.channel === "slack" && deps.slack && n.target) {
+      let postedChannel: string | null = null;
+      if (n.kind === "ticket_updated" && typeof n.payload.ts !== "string") {
+        note = "no message ts to update";
+        status = "failed";
+      } else if (n.channel === "slack" && deps.slack && n.target) {
         try {
-          const posted = await deps.slack.postMessage(n.target, message);
+          // A ticket_updated row replaces a posted message: repeating it is harmless.
+          const posted = n.kind === "ticket_updated"
+            ? await deps.slack.updateMessage(n.target, String(n.payload.ts), message)
+            : await deps.slack.postMessage(n.target, message);
           status = "sent";
           externalId = posted.ts;
+          postedChannel = posted.channel;
         } catch (error) {
           note = error instanceof Error ? error.message : String(error);
           if (error instanceof SlackError && !error.retryable) {
@@ -86,6 +99,12 @@ async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<
       } else {
         note = "email delivery is not configured; kept in the outbox";
       }
+      // The channel Slack posted to (a D… id for a direct message), for later chat.update calls.
+      const payload = {
+        ...n.payload,
+        ...message,
+        ...(postedChannel ? { posted_channel: postedChannel } : {}),
+      };
       await tx`
         update public.notifications
         set status = ${status}, attempts = attempts + 1, last_error = ${note},
@@ -112,9 +131,21 @@ function render(
   timeZone: string,
   urlTemplate: string,
 ): { text: string; blocks: unknown[] } {
-  if ((n.kind === "ticket_assigned" || n.kind === "ticket_queued") && n.ticket) {
+  if (
+    (n.kind === "ticket_assigned" || n.kind === "ticket_queued" || n.kind === "ticket_updated") &&
+    n.ticket
+  ) {
+    const note = n.kind === "ticket_updated" && typeof n.payload.note === "string"
+      ? n.payload.note
+      : null;
+    const at = Number(n.payload.at);
     return renderTicketAssigned(
-      noticeFor(n.ticket, { timeZone, viewUrl: ticketUrl(urlTemplate, n.ticket) }),
+      noticeFor(n.ticket, {
+        timeZone,
+        viewUrl: ticketUrl(urlTemplate, n.ticket),
+        note,
+        noteAt: Number.isSafeInteger(at) ? at : null,
+      }),
     );
   }
   if (n.kind === "customer_reply" && n.ticket) {

@@ -1,4 +1,4 @@
-import type { TicketNotice } from "../_shared/slack.ts";
+import type { Teammate, TicketNotice } from "../_shared/slack.ts";
 
 /** A pending notification joined with what its message shows. */
 export interface PendingNotification {
@@ -9,7 +9,8 @@ export interface PendingNotification {
     | "customer_reply"
     | "pipeline_alert"
     | "inbound_reply"
-    | "ticket_escalated";
+    | "ticket_escalated"
+    | "ticket_updated";
   channel: "slack" | "email";
   target: string | null;
   payload: Record<string, unknown>;
@@ -39,6 +40,11 @@ export interface TicketRow {
   first_response_minutes: number | null;
   signals: string[] | null;
   recent_tickets: number;
+  /** Present from the Slack console on: the state the message's buttons act on. */
+  status?: string;
+  assigned_to?: string | null;
+  /** Available teammates for the "Reassign to…" menu. */
+  teammates?: { id: string; name: string; active_tickets: number; max_tickets: number }[] | null;
 }
 
 const REASON_TEXT: Record<string, string> = {
@@ -65,7 +71,7 @@ export function insightsFor(ticket: TicketRow): string[] {
 /** Builds the TicketNotice rendered into the "New Ticket Assigned" message. */
 export function noticeFor(
   ticket: TicketRow,
-  options: { timeZone: string; viewUrl: string },
+  options: { timeZone: string; viewUrl: string; note?: string | null; noteAt?: number | null },
 ): TicketNotice {
   const created = new Date();
   return {
@@ -90,6 +96,17 @@ export function noticeFor(
     firstResponseHours: Math.round((ticket.first_response_minutes ?? 0) / 6) / 10,
     viewUrl: options.viewUrl,
     timeZone: options.timeZone,
+    ...(ticket.status === undefined ? {} : {
+      status: ticket.status,
+      agentId: ticket.assigned_to ?? null,
+      teammates: (ticket.teammates ?? []).map((t): Teammate => ({
+        id: t.id,
+        name: t.name,
+        activeTickets: Number(t.active_tickets),
+        maxTickets: Number(t.max_tickets),
+      })),
+    }),
+    ...(options.note ? { note: options.note, noteAt: options.noteAt ?? null } : {}),
   };
 }
 

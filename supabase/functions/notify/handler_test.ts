@@ -201,3 +201,26 @@ Deno.test("ticketUrl() returns a template without placeholders unchanged", () =>
     "https://desk.example.com/inbox",
   );
 });
+
+Deno.test("noticeFor() passes the state, teammates and note the Slack console needs", () => {
+  const notice = noticeFor(
+    ticket({
+      status: "assigned",
+      assigned_to: "0b8f2f0e-1111-4c55-9d0e-0a1b2c3d4e5f",
+      teammates: [{
+        id: "9a9a9a9a-2222-4c55-9d0e-0a1b2c3d4e5f",
+        name: "Mia",
+        active_tickets: 2,
+        max_tickets: 8,
+      }],
+    }),
+    { ...OPTIONS, note: "Reassigned to Alice by Liam", noteAt: 1_700_000_000 },
+  );
+  assert.equal(notice.status, "assigned");
+  assert.equal(notice.agentId, "0b8f2f0e-1111-4c55-9d0e-0a1b2c3d4e5f");
+  assert.deepEqual(notice.teammates, [
+    { id: "9a9a9a9a-2222-4c55-9d0e-0a1b2c3d4e5f", name: "Mia", activeTickets: 2, maxTickets: 8 },
+  ]);
+  assert.equal(notice.note, "Reassigned to Alice by Liam");
+  assert.equal(notice.noteAt, 1_700_000_000);
+});

@@ -1,0 +1,4 @@
+import { loadEnv } from "../_shared/env.ts";
+import { serveSlackInteractions } from "./mod.ts";
+
+Deno.serve(serveSlackInteractions(loadEnv()));
