@@ -154,8 +154,12 @@ begin
   return null;
 end;
 $$;
-create trigger sla_tracking_sync_ticket_deadline after insert or update of resolution_deadline on public.sla_tracking
+create trigger sla_tracking_sync_ticket_deadline after insert on public.sla_tracking
   for each row execute function app_private.sla_tracking_sync_ticket_deadline();
+-- Not "update of resolution_deadline": the deadline changes in the derive trigger, not the SET list.
+create trigger sla_tracking_sync_ticket_deadline_on_change after update on public.sla_tracking
+  for each row when (new.resolution_deadline is distinct from old.resolution_deadline)
+  execute function app_private.sla_tracking_sync_ticket_deadline();
 
 -- route_ticket logs the deadlines it computed before the tracking row derived its own; the
 -- routed event carries the derived ones.

@@ -30,11 +30,12 @@ create index sla_tracking_resolution_due_idx on public.sla_tracking (resolution_
 alter table public.notifications drop constraint notifications_kind_check;
 alter table public.notifications add constraint notifications_kind_check check (kind in (
   'ticket_assigned', 'ticket_queued', 'customer_reply', 'pipeline_alert', 'inbound_reply',
-  'ticket_escalated', 'sla_info', 'sla_warning', 'sla_breach'));
+  'ticket_escalated', 'sla_info', 'sla_warning'));
 
 -- One sweep at p_now (default: the SLA clock's now). For each running deadline past 50 % it
 -- fires the highest level reached (a ticket first seen at 85 % gets the warning, not the info
--- too); returns the counts fired, or {"skipped": …} while another sweep holds the lock.
+-- too); a deadline is breached once p_now is after it (an answer at the deadline is on time).
+-- Returns the counts fired, or {"skipped": …} while another sweep holds the lock.
 create function app_private.sweep_sla(p_now timestamptz default null)
 returns jsonb
 language plpgsql
@@ -53,13 +54,13 @@ begin
 
   with due as (
     select s.ticket_id, 'first_response'::text as deadline_kind, s.first_response_deadline as deadline,
-           case when s.first_response_deadline <= v_now then 'breach'
+           case when s.first_response_deadline < v_now then 'breach'
                 when s.first_response_alert_80_at <= v_now then 'warning' else 'info' end as level
     from public.sla_tracking s
     where s.first_response_status = 'active' and s.paused_at is null and s.first_response_alert_50_at <= v_now
     union all
     select s.ticket_id, 'resolution', s.resolution_deadline,
-           case when s.resolution_deadline <= v_now then 'breach'
+           case when s.resolution_deadline < v_now then 'breach'
                 when s.resolution_alert_80_at <= v_now then 'warning' else 'info' end
     from public.sla_tracking s
     where s.resolution_status = 'active' and s.paused_at is null and s.resolution_alert_50_at <= v_now
