@@ -3,6 +3,7 @@
 import postgres from "postgres";
 import { MAX_PARSE_BYTES, parseEmail } from "../supabase/functions/_shared/mail/parse.ts";
 import { benchAssignment } from "./lib/bench_assign.ts";
+import { benchSlaSweep } from "./lib/bench_sla.ts";
 import { listMailFiles, loadSpamAssassin, mailDatasetsAvailable } from "./lib/mail_datasets.ts";
 import { startStack, stopStack } from "./lib/stack/stack.ts";
 
@@ -318,6 +319,16 @@ async function routedStats(run: string, since: Date) {
   console.log(
     `assign_load_spread: min ${r.loadMin}, max ${r.loadMax}, stddev ${r.loadStddev.toFixed(2)}`,
   );
+}
+// 6. SLA sweep: one sweep over 100,000 open tickets at elapsed fractions 0-125 % (a backlog:
+//    every due alert fires at once), then the next sweep, which finds nothing new.
+{
+  const r = await benchSlaSweep(info.dbUrl, { tickets: 100_000 });
+  console.log(`sla_sweep_ms_100k: ${r.sweepMs.toFixed(0)}`);
+  console.log(
+    `sla_sweep_fired: info ${r.fired.info}, warning ${r.fired.warning}, breach ${r.fired.breach}`,
+  );
+  console.log(`sla_sweep_idle_ms_100k: ${r.idleSweepMs.toFixed(0)}`);
 }
 if (senderLimit) {
   await sql`update app_private.settings set value = ${senderLimit.value}

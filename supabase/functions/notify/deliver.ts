@@ -39,7 +39,7 @@ async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<
           'team_name', tm.name, 'agent_name', ag.name, 'agent_slack_user_id', ag.slack_user_id,
           'first_response_deadline', s.first_response_deadline,
           'resolution_deadline', s.resolution_deadline,
-          'first_response_minutes', p.first_response_minutes,
+          'first_response_minutes', s.first_response_minutes,
           'signals', (select a.reasoning -> 'signals' from public.ai_analysis a
                       where a.ticket_id = t.id order by a.created_at desc limit 1),
           'recent_tickets', (select count(*) from public.tickets r where r.customer_id = t.customer_id
@@ -58,7 +58,6 @@ async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<
       left join public.teams tm on tm.id = t.team_id
       left join public.agents ag on ag.id = t.assigned_to
       left join public.sla_tracking s on s.ticket_id = t.id
-      left join public.sla_policies p on p.priority = t.priority
       where n.status = 'pending'
         and (n.ticket_id = ${job.ticketId}
              or (${job.ticketId}::uuid is null and n.ticket_id is null and n.kind = 'pipeline_alert'))

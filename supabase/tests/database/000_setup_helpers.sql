@@ -284,6 +284,18 @@ begin
 end;
 $$;
 
+-- Freezes the SLA clock (app_private.sla_now(): triggers and the sweep) at an instant for the
+-- rest of the transaction.
+create or replace function tests.freeze_time(frozen_at timestamptz)
+returns void
+language sql
+volatile
+set search_path = ''
+as $$
+  select set_config('ists.frozen_now', freeze_time.frozen_at::text, true);
+  select null::void
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 select plan(1);
