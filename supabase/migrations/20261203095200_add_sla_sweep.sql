@@ -30,7 +30,7 @@ create index sla_tracking_resolution_due_idx on public.sla_tracking (resolution_
 alter table public.notifications drop constraint notifications_kind_check;
 alter table public.notifications add constraint notifications_kind_check check (kind in (
   'ticket_assigned', 'ticket_queued', 'customer_reply', 'pipeline_alert', 'inbound_reply',
-  'ticket_escalated', 'sla_info', 'sla_warning'));
+  'ticket_escalated', 'ticket_updated', 'sla_info', 'sla_warning'));
 
 -- One sweep at p_now (default: the SLA clock's now). For each running deadline past 50 % it
 -- fires the highest level reached (a ticket first seen at 85 % gets the warning, not the info
