@@ -26,7 +26,7 @@ const MAX_CHARS = 6000;
 
 /** Drops quoted replies ("> ...", "On <date> ... wrote:") and trims the text. */
 export function cleanBody(body: string): string {
-  const lines = body.split(/\r?\n/);
+  const lines = splitLines(body);
   const out: string[] = [];
   for (const line of lines) {
     if (/^\s*(on .{5,120} wrote:|-----\s*original message\s*-----|from: .+@.+)\s*$/i.test(line)) {
@@ -36,6 +36,16 @@ export function cleanBody(body: string): string {
     out.push(line);
   }
   return out.join("\n").trim().slice(0, MAX_CHARS);
+}
+
+/** `text.split(/\r?\n/)` without the regular expression. */
+function splitLines(text: string): string[] {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length - 1; i++) {
+    const l = lines[i];
+    if (l.endsWith("\r")) lines[i] = l.slice(0, -1);
+  }
+  return lines;
 }
 
 /** Triage of one ticket; synchronous and pure. */

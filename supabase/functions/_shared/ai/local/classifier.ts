@@ -236,15 +236,25 @@ export class SoftmaxClassifier {
   /** Like topFeatures(), for already extracted features. */
   topFeaturesOf(f: HashedFeatures, cls: number, n: number): string[] {
     const K = this.nClasses;
-    const contrib: Array<[string, number]> = [];
+    // The n largest contributions (ties by name), kept in order as they are found.
+    const top: Array<[string, number]> = [];
+    const before = (a: [string, number], b: [string, number]) =>
+      a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
     for (let j = 0; j < f.n; j++) {
       const i = this.vocab.get(f.ids[j]);
       if (i < 0) continue;
       const c = this.weights[i * K + cls] * f.vals[j];
-      if (c > 0) contrib.push([this.names[i], c]);
+      if (c <= 0) continue;
+      if (top.length === n && !(c > top[n - 1][1] || c === top[n - 1][1])) continue;
+      const item: [string, number] = [this.names[i], c];
+      let at = top.length;
+      while (at > 0 && before(item, top[at - 1])) at--;
+      if (at < n) {
+        top.splice(at, 0, item);
+        if (top.length > n) top.pop();
+      }
     }
-    contrib.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    return contrib.slice(0, n).map(([k]) => k);
+    return top.map(([k]) => k);
   }
 
   get vocabularySize(): number {

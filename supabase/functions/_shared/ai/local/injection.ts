@@ -3,6 +3,7 @@
  * ticket before it is analysed, so that instructions aimed at an AI cannot change the triage.
  * A customer's own plain request ("please treat this as urgent") is not touched.
  */
+import { fastTest } from "./prefilter.ts";
 
 const INJECTION: RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,60}\b(instructions?|prompts?|rules|guidelines|directions|above|previous|prior|earlier|system)\b/i,
@@ -13,6 +14,9 @@ const INJECTION: RegExp[] = [
   /<\/?(system|instructions?|prompt)>/i,
 ];
 
+/** The patterns behind their literal prefilters (same answers, fewer pattern runs). */
+const INJECTION_TESTS = INJECTION.map((re) => fastTest(re));
+
 export interface SanitizedText {
   text: string;
   removed: number;
@@ -20,7 +24,8 @@ export interface SanitizedText {
 
 /** Drops every sentence (or line) that contains an injection pattern. */
 export function stripInjection(text: string): SanitizedText {
-  if (!INJECTION.some((re) => re.test(text))) return { text, removed: 0 };
+  const lower = text.toLowerCase();
+  if (!INJECTION_TESTS.some((test) => test(text, lower))) return { text, removed: 0 };
   const parts = text.split(/(?<=[.!?\n])\s*/);
   let removed = 0;
   const kept = parts.filter((p) => {

@@ -77,8 +77,10 @@ export function detectLanguage(text: string): string {
   const sample = text.slice(0, SAMPLE_CHARS);
   const letters = countLetters(sample);
   if (letters < MIN_LETTERS) return detectWeak(sample, () => eld.detect(sample).language);
-  // Plainly English text (most tickets) needs no n-gram model.
-  if (clearlyEnglish(sample)) return "en";
+  // Plainly English text (most tickets), or text plainly in one other profile language, needs
+  // no n-gram model.
+  const plain = plainLanguage(sample);
+  if (plain) return plain;
   const r = eld.detect(sample);
   if (!r.language) return detectByStopwords(sample);
   if (r.language === "en") return secondOpinion(sample, () => r.getScores());
@@ -135,18 +137,38 @@ function countLetters(text: string): number {
   return n;
 }
 
-/** At least 8 English-only stop-words and none owned by another language alone. */
-function clearlyEnglish(text: string): boolean {
-  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
-  let en = 0;
+/**
+ * The profile language of a text whose every stop-word of three letters or more belongs to
+ * that language, at least PLAIN_MIN of them to it alone (no other profile has them); else null.
+ * Plainly English text (most tickets) and plainly German, French, … text need no n-gram model.
+ * Shorter words are left out: "a", "as", "de", "en" are words of several languages.
+ */
+function plainLanguage(text: string): string | null {
+  const words = text.toLowerCase().match(/\p{L}{3,}/gu) ?? [];
+  const stops: Array<Map<string, number>> = [];
+  let lang: string | null = null;
   for (const w of words) {
     const m = WEIGHTS.get(w);
-    if (!m) continue;
-    if (m.size === 1 && m.has("en")) en++;
-    else if (!m.has("en")) return false;
+    if (!m || ENGLISH_TOO.has(w)) continue;
+    stops.push(m);
+    if (lang === null && m.size === 1) lang = m.keys().next().value as string;
   }
-  return en >= 8;
+  if (lang === null) return null;
+  let own = 0;
+  for (const m of stops) {
+    if (!m.has(lang)) return null;
+    if (m.size === 1) own++;
+  }
+  return own >= PLAIN_MIN ? lang : null;
 }
+
+/** Own stop-words that make a text plainly one language. */
+const PLAIN_MIN = 6;
+/**
+ * Profile words that are English words too ("Problem with the login") or parts of links
+ * ("example.com"): no evidence here.
+ */
+const ENGLISH_TOO = new Set(["problem", "come", "per", "non", "com"]);
 
 /** Stop-word profile detection for en, es, fr, de, it, pt and nl. */
 export function detectByStopwords(text: string): string {

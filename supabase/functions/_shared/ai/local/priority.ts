@@ -5,6 +5,7 @@
  */
 import type { Category, CustomerTier, HistoryItem, Priority, SubCategory } from "../types.ts";
 import type { SentimentResult } from "./sentiment.ts";
+import { fastTest } from "./prefilter.ts";
 
 export interface PriorityResult {
   priority: Priority;
@@ -110,6 +111,12 @@ function levelOf(score: number): number {
   return 0;
 }
 
+/** The cue patterns behind their literal prefilters (same answers, fewer pattern runs). */
+const IMPACT_TESTS = IMPACT.map((cue) => fastTest(cue.re));
+const isNotUrgent = fastTest(NOT_URGENT);
+const isUrgent = fastTest(URGENCY);
+const isThanksOnly = fastTest(THANKS_ONLY);
+
 export interface PriorityInput {
   /** Normalised (lower-case, accent-free) ticket text with injection sentences removed. */
   norm: string;
@@ -124,15 +131,16 @@ export function assessPriority(p: PriorityInput): PriorityResult {
   const reasons: string[] = [];
   let score = BASE[p.subCategory];
   let impact = 0;
-  for (const cue of IMPACT) {
-    if (cue.re.test(p.norm)) {
+  for (let k = 0; k < IMPACT.length; k++) {
+    const cue = IMPACT[k];
+    if (IMPACT_TESTS[k](p.norm)) {
       impact += cue.points;
       reasons.push(cue.name);
     }
   }
   score += Math.min(5, impact);
-  const notUrgent = NOT_URGENT.test(p.norm);
-  if (!notUrgent && URGENCY.test(p.norm)) {
+  const notUrgent = isNotUrgent(p.norm);
+  if (!notUrgent && isUrgent(p.norm)) {
     score += 2;
     reasons.push("urgency words");
   }
@@ -150,7 +158,7 @@ export function assessPriority(p: PriorityInput): PriorityResult {
       reasons.push(`${s.emotion} customer`);
     }
   }
-  if (THANKS_ONLY.test(p.norm) && p.norm.length < 120 && impact === 0) {
+  if (p.norm.length < 120 && impact === 0 && isThanksOnly(p.norm)) {
     score = Math.min(score, 2);
     reasons.push("thank-you note");
   }

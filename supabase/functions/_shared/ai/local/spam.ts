@@ -12,6 +12,8 @@
  * are averaged.
  */
 import { rng } from "./classifier.ts";
+import { fastCount, fastTest } from "./prefilter.ts";
+import { asciiWords, countChar } from "./text.ts";
 import { HAM_EXAMPLES, SPAM_EXAMPLES } from "./data_spam.ts";
 import { generatedHam, generatedSpam } from "./data_spam_gen.ts";
 import { LONGFORM } from "./data_longform.ts";
@@ -142,13 +144,155 @@ const LIST_CUE =
   /(\w mailing list\n|listinfo|mailman|list archives?|groups? (is|are) subject to|-unsubscribe@|-request@|digest,? vol|to post to this (list|group)|posted to (the|this) (list|group))/;
 const PHONE = /(?<![\d-])(\+?\d[\d -]{8,}\d)(?![\d-])/g;
 
+/** Letters that the English cues' word boundaries would not see as letters. */
+const ACCENTED = /[\u00df-\u024f]/;
+
+// Cue patterns behind their literal prefilters (same answers, fewer pattern runs).
+const isListCue = fastTest(LIST_CUE);
+const hasShortener = fastTest(SHORTENER);
+const hasIpUrl = fastTest(IP_URL);
+const countQuoted = fastCount(/(^|\s)>+\s/g);
+const countBracketedLinks = fastCount(/\[(https?:\/\/|www\.)/g);
+const hasClickLink = fastTest(
+  /\b(click|here|now|today|order|visit|enter|remove)\W{0,3}\[(https?:|www\.)/,
+);
+const countMarkup = fastCount(
+  /<\/?(html|body|font|table|td|tr|br|p|div|center|b|a href|img)\b/g,
+);
+const countMojibake = fastCount(/ï¿½|Ã[\u0080-\u00bf]|â€/g);
+const hasShortcode = fastTest(/\b(to|txt|text|send|call|reply|on)\s*:?\s*\d{5}(?![\d -]*\d)/);
+const hasPremiumNumber = fastTest(/(^|\D)0[89]\d{8,9}(\D|$)/);
+const countJis = fastCount(/\$B|\(B/g);
+const hasMultiBang = fastTest(/!!|\?!/);
+const hasTextspeak = fastTest(/\b(u|ur|r|txt|msg|4u|2day|2nite)\b/);
+
 /** Words too common to help (they still take part in word pairs). */
 const SKIP = new Set(
   "a an the and or of to in on at for is are be it this that i you my your we our me with as by from was"
     .split(" "),
 );
 
-type Features = Map<string, number>;
+/** Finaliser of MurmurHash3: a bijective 32-bit mix. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** FNV-1a over the characters of a string, skipping apostrophes ("don't" is "dont"). */
+function hashWord(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 39) h = Math.imul(h ^ c, 16777619);
+  }
+  return h;
+}
+
+const SEED_W = 0x1b873593;
+const SEED_B = 0x5bd1e995;
+const SEED_CUE = 0x165667b1;
+
+/** Feature ids of the named cues ("k:prize", "s:urls1", …), computed once per name. */
+const CUE_IDS = new Map<string, number>();
+/** The name of each cue id (for explanations and training). */
+const CUE_NAMES = new Map<number, string>();
+function cueId(name: string): number {
+  let id = CUE_IDS.get(name);
+  if (id === undefined) {
+    id = fmix(hashWord(name) ^ SEED_CUE);
+    CUE_IDS.set(name, id);
+    CUE_NAMES.set(id, name);
+  }
+  return id;
+}
+const CONCEPT_NAMES = CONCEPTS.map(([name]) => "k:" + name);
+/** The concept patterns behind their literal prefilters (same answers, fewer pattern runs). */
+const CONCEPT_TESTS = CONCEPTS.map(([, re]) => fastTest(re));
+
+/**
+ * Sparse features of one message: 32-bit ids (hashes of word, word pair or cue names) in the
+ * order they were first seen, their values, and for word unigrams the word (explanations).
+ */
+export interface SpamFeatures {
+  ids: Int32Array;
+  vals: Float64Array;
+  n: number;
+  /** The word of a unigram feature, else null. */
+  words: Array<string | null>;
+}
+
+/** Open-addressing set of feature ids, reused between calls (extraction is synchronous). */
+class SpamAccumulator {
+  ids = new Int32Array(1 << 10);
+  vals = new Float64Array(1 << 10);
+  words: Array<string | null> = [];
+  n = 0;
+  private slots = new Int32Array(1 << 11);
+  private stamp = new Int32Array(1 << 11);
+  private gen = 0;
+
+  reset() {
+    this.n = 0;
+    this.words.length = 0;
+    if (++this.gen > 0x3fffffff) {
+      this.stamp.fill(0);
+      this.gen = 1;
+    }
+  }
+
+  /** Adds a feature unless present (a repeat keeps the first value, as a set of names does). */
+  add(id: number, v: number, word: string | null) {
+    const mask = this.slots.length - 1;
+    let i = id & mask;
+    while (this.stamp[i] === this.gen) {
+      if (this.ids[this.slots[i]] === id) return;
+      i = (i + 1) & mask;
+    }
+    this.stamp[i] = this.gen;
+    this.slots[i] = this.n;
+    if (this.n === this.ids.length) {
+      const ids = new Int32Array(this.n * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+      const vals = new Float64Array(this.n * 2);
+      vals.set(this.vals);
+      this.vals = vals;
+    }
+    this.ids[this.n] = id;
+    this.vals[this.n] = v;
+    this.words[this.n] = word;
+    this.n++;
+    if (this.n * 2 > this.slots.length) this.grow();
+  }
+
+  private grow() {
+    const size = this.slots.length * 2;
+    this.slots = new Int32Array(size);
+    this.stamp = new Int32Array(size);
+    this.gen = 1;
+    const mask = size - 1;
+    for (let j = 0; j < this.n; j++) {
+      let i = this.ids[j] & mask;
+      while (this.stamp[i] === 1) i = (i + 1) & mask;
+      this.stamp[i] = 1;
+      this.slots[i] = j;
+    }
+  }
+
+  result(): SpamFeatures {
+    return {
+      ids: this.ids.slice(0, this.n),
+      vals: this.vals.slice(0, this.n),
+      n: this.n,
+      words: this.words.slice(0, this.n),
+    };
+  }
+}
+
+const ACC = new SpamAccumulator();
 
 function bin(n: number, edges: number[]): number {
   let i = 0;
@@ -156,11 +300,13 @@ function bin(n: number, edges: number[]): number {
   return i;
 }
 
-/** Named features of a message (words normalised to unit length, cues binary). */
-export function spamFeatures(text: string): Features {
+/** Features of a message (word and word-pair presence normalised to unit length, cues binary). */
+export function spamFeatures(text: string): SpamFeatures {
   const raw = text.slice(0, MAX_CHARS);
   const lower = raw.toLowerCase();
-  const f: Features = new Map();
+  const acc = ACC;
+  acc.reset();
+  const cue = (name: string) => acc.add(cueId(name), 1, null);
   const tokens = lower
     .replace(URL_RE, " zurl ")
     .replace(/[$£€]\s?\d[\d,.]*/g, " zmoney ")
@@ -172,111 +318,154 @@ export function spamFeatures(text: string): Features {
     for (let i = 0; i + 1 < run.length; i++) words.push(run.slice(i, i + 2));
   }
   for (const t of tokens) {
-    if (/^\d/.test(t)) words.push(t.length >= 9 ? "zlongnum" : t.length >= 4 ? "znum4" : "znum");
-    else words.push(t.replace(/'/g, ""));
+    const c = t.charCodeAt(0);
+    if (c >= 48 && c <= 57) {
+      words.push(t.length >= 9 ? "zlongnum" : t.length >= 4 ? "znum4" : "znum");
+    } else words.push(t);
   }
-  const wordFeats = new Map<string, number>();
+  // Word and word-pair presence, scaled to unit length (times 3).
+  let hNext = words.length ? hashWord(words[0]) : 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    if (!SKIP.has(w)) wordFeats.set("w:" + w, 1);
-    if (i + 1 < words.length) wordFeats.set("b:" + w + "_" + words[i + 1], 0.7);
+    const h = hNext;
+    if (!SKIP.has(w.indexOf("'") >= 0 ? w.replace(/'/g, "") : w)) acc.add(fmix(h ^ SEED_W), 1, w);
+    if (i + 1 < words.length) {
+      hNext = hashWord(words[i + 1]);
+      acc.add(fmix(Math.imul(h, 0x9e3779b1) ^ hNext ^ SEED_B), 0.7, null);
+    }
   }
   let norm = 0;
-  for (const v of wordFeats.values()) norm += v * v;
+  for (let j = 0; j < acc.n; j++) norm += acc.vals[j] * acc.vals[j];
   const inv = norm ? 1 / Math.sqrt(norm) : 0;
-  for (const [k, v] of wordFeats) f.set(k, v * inv * 3);
+  for (let j = 0; j < acc.n; j++) acc.vals[j] = acc.vals[j] * inv * 3;
 
   // Mailing-list traffic: its unsubscribe footer is routine, not a sign of bulk mail.
-  const listy = LIST_TAG.test(raw) || LIST_CUE.test(lower);
-  if (listy) f.set("s:listy", 1);
+  const listTag = LIST_TAG.test(raw);
+  const listy = listTag || isListCue(lower);
+  if (listy) cue("s:listy");
   // The English cues need word boundaries that see accented letters as letters ("après").
-  const ascii = lower.replace(/[\u00df-\u024f]/g, "q");
-  for (const [name, re] of CONCEPTS) {
-    if (!re.test(ascii)) continue;
+  const ascii = ACCENTED.test(lower) ? lower.replace(/[\u00df-\u024f]/g, "q") : lower;
+  for (let k = 0; k < CONCEPTS.length; k++) {
+    const name = CONCEPTS[k][0];
+    if (!CONCEPT_TESTS[k](ascii)) continue;
     const routine = listy && name === "unsubscribe";
-    f.set("k:" + name + (routine ? "_list" : ""), 1);
+    cue(routine ? "k:unsubscribe_list" : CONCEPT_NAMES[k]);
   }
 
   const urls = lower.match(URL_RE) ?? [];
-  if (urls.length) f.set("s:urls" + bin(urls.length, [2, 4, 8]), 1);
-  if (SHORTENER.test(lower)) f.set("s:shortener", 1);
-  if (IP_URL.test(lower)) f.set("s:ip_url", 1);
-  if (urls.some((u) => ODD_TLD.test(u))) f.set("s:odd_tld", 1);
-  if (/^\s*(re|aw|sv|fwd?)\s*:/i.test(raw)) f.set("s:reply", 1);
-  if (LIST_TAG.test(raw)) f.set("s:list_tag", 1);
+  if (urls.length) cue("s:urls" + bin(urls.length, [2, 4, 8]));
+  if (hasShortener(lower)) cue("s:shortener");
+  if (hasIpUrl(lower)) cue("s:ip_url");
+  if (urls.some((u) => ODD_TLD.test(u))) cue("s:odd_tld");
+  if (/^\s*(re|aw|sv|fwd?)\s*:/i.test(raw)) cue("s:reply");
+  if (listTag) cue("s:list_tag");
   // Bulk mailers tag subjects with random tokens ("... dfvht", "[6bftc]", "(0766aEx-42)").
-  const subjectEnd = (raw.split("\n")[0].trim().match(/\S+$/) ?? [""])[0].replace(/[[\]()]/g, "");
+  const newline = raw.indexOf("\n");
+  const firstLine = newline < 0 ? raw : raw.slice(0, newline);
+  const subjectEnd = (firstLine.trim().match(/\S+$/) ?? [""])[0].replace(/[[\]()]/g, "");
   if (
-    /^(?=.*\d)(?=.*[a-z])[a-z\d-]{5,}$/i.test(subjectEnd) && !/#/.test(raw.split("\n")[0]) ||
+    /^(?=.*\d)(?=.*[a-z])[a-z\d-]{5,}$/i.test(subjectEnd) && !firstLine.includes("#") ||
     /^[b-df-hj-np-tv-z]{4,6}$/.test(subjectEnd)
-  ) f.set("s:subject_junk", 1);
-  if (/[#*]{8,}|(xx){5,}/i.test(raw)) f.set("s:banner", 1);
-  if ((raw.match(/(^|\s)>+\s/g) ?? []).length >= 2) f.set("s:quoted", 1);
-  if (/\b(wrote|writes|said):/i.test(raw)) f.set("s:wrote", 1);
+  ) cue("s:subject_junk");
+  if (/[#*]{8,}|(xx){5,}/i.test(raw)) cue("s:banner");
+  if (countQuoted(raw) >= 2) cue("s:quoted");
+  if (/\b(wrote|writes|said):/i.test(raw)) cue("s:wrote");
   const cjk = (raw.match(CJK) ?? []).length;
-  if (cjk >= 4) f.set("s:cjk", 1);
-  const garbled = (raw.match(/\ufffd/g) ?? []).length;
-  if (garbled >= 3) f.set("s:garbled" + bin(garbled, [20]), 1);
-  if (urls.length >= 2 && new Set(urls).size < urls.length) f.set("s:url_repeat", 1);
-  if (urls.some((u) => /^(https?:\/\/)?[^/\s]+:\d+/.test(u))) f.set("s:url_port", 1);
-  if (urls.some((u) => /^(https?:\/\/)?[^/\s]*%[0-9a-f]{2}/.test(u))) f.set("s:url_encoded", 1);
+  if (cjk >= 4) cue("s:cjk");
+  const garbled = countChar(raw, "\ufffd");
+  if (garbled >= 3) cue("s:garbled" + bin(garbled, [20]));
+  if (urls.length >= 2 && new Set(urls).size < urls.length) cue("s:url_repeat");
+  if (urls.some((u) => /^(https?:\/\/)?[^/\s]+:\d+/.test(u))) cue("s:url_port");
+  if (urls.some((u) => /^(https?:\/\/)?[^/\s]*%[0-9a-f]{2}/.test(u))) cue("s:url_encoded");
+  // Without its links (the same text when it has none).
+  const noUrl = urls.length ? lower.replace(URL_RE, " ") : lower;
   if (urls.length) {
-    const rest = lower.replace(URL_RE, " ").match(/[a-z]{2,}/g) ?? [];
-    if (rest.length < 12) f.set("s:link_mostly", 1);
+    const rest = noUrl.match(/[a-z]{2,}/g) ?? [];
+    if (rest.length < 12) cue("s:link_mostly");
   }
-  if ((raw.match(/\b[B-HJ-Z] [a-z]{3,}/g) ?? []).length >= 2) f.set("s:split_words", 1);
+  if ((raw.match(/\b[B-HJ-Z] [a-z]{3,}/g) ?? []).length >= 2) cue("s:split_words");
   // HTML mail as triage reads it: links annotated "text [url]", "click here [url]", tracking
   // links with long query strings; raw markup or mis-decoded text where the HTML was not parsed.
-  const bracketed = (lower.match(/\[(https?:\/\/|www\.)/g) ?? []).length;
-  if (bracketed) f.set("s:blinks" + bin(bracketed, [3, 8]), 1);
-  if (/\b(click|here|now|today|order|visit|enter|remove)\W{0,3}\[(https?:|www\.)/.test(lower)) {
-    f.set("s:click_link", 1);
+  const bracketed = countBracketedLinks(lower);
+  if (bracketed) cue("s:blinks" + bin(bracketed, [3, 8]));
+  if (hasClickLink(lower)) {
+    cue("s:click_link");
   }
-  if (urls.some((u) => /\?[^\s]{24,}/.test(u))) f.set("s:url_query", 1);
-  if (
-    (lower.match(/<\/?(html|body|font|table|td|tr|br|p|div|center|b|a href|img)\b/g) ?? [])
-      .length >= 3
-  ) {
-    f.set("s:html_raw", 1);
+  if (urls.some((u) => /\?[^\s]{24,}/.test(u))) cue("s:url_query");
+  if (countMarkup(lower) >= 3) {
+    cue("s:html_raw");
   }
-  if ((raw.match(/ï¿½|Ã[\u0080-\u00bf]|â€/g) ?? []).length >= 3) f.set("s:mojibake", 1);
+  if (countMojibake(raw) >= 3) cue("s:mojibake");
   const money = lower.match(MONEY) ?? [];
-  if (money.length) f.set("s:money" + bin(money.length, [2, 4]), 1);
+  if (money.length) cue("s:money" + bin(money.length, [2, 4]));
   const phones = raw.match(PHONE) ?? [];
-  if (phones.length) f.set("s:phone", 1);
+  if (phones.length) cue("s:phone");
   // SMS short codes ("txt WIN to 80081") and premium-rate numbers, not ordinary phone numbers
   // (links are left out: their query strings are full of digits).
-  const noUrl = lower.replace(URL_RE, " ");
-  if (/\b(to|txt|text|send|call|reply|on)\s*:?\s*\d{5}(?![\d -]*\d)/.test(noUrl)) {
-    f.set("s:shortcode", 1);
+  if (hasShortcode(noUrl)) {
+    cue("s:shortcode");
   }
-  if (/(^|\D)0[89]\d{8,9}(\D|$)/.test(noUrl)) f.set("s:premium_no", 1);
+  if (hasPremiumNumber(noUrl)) cue("s:premium_no");
   if (
     /\b\d{2,3}p\b|\b1[68]\+|\bname (and|&) age\b|\bpo ?box ?\d+|\bstop ?2 ?stop|\bfrom (a |your )?landline|(^|\s)[£?]\d[\d,]{2,}/
       .test(noUrl)
   ) {
-    f.set("s:sms_terms", 1);
+    cue("s:sms_terms");
   }
   // Undecoded ISO-2022-JP mail ("$B...(B") is full of "!", capitals and "$" that mean nothing.
-  const jis = (raw.match(/\$B|\(B/g) ?? []).length >= 4;
-  if (jis) f.set("s:jis", 1);
-  const letters = raw.match(/[A-Za-z]{3,}/g) ?? [];
-  if (letters.length >= 4 && !jis) {
-    const caps = letters.filter((w) => w === w.toUpperCase()).length / letters.length;
-    if (caps >= 0.5) f.set("s:caps_most", 1);
-    else if (caps >= 0.2) f.set("s:caps_some", 1);
+  const jis = countJis(raw) >= 4;
+  if (jis) cue("s:jis");
+  const letters = asciiWords(raw);
+  if (letters.count >= 4 && !jis) {
+    const caps = letters.upper.length / letters.count;
+    if (caps >= 0.5) cue("s:caps_most");
+    else if (caps >= 0.2) cue("s:caps_some");
   }
-  const bangs = jis ? 0 : (raw.match(/!/g) ?? []).length;
-  if (bangs >= 3) f.set("s:bangs", 1);
-  if (!jis && /!!|\?!/.test(raw)) f.set("s:multibang", 1);
-  if (/\b(u|ur|r|txt|msg|4u|2day|2nite)\b/.test(ascii)) f.set("s:textspeak", 1);
-  if (letters.length < 30) f.set("s:short", 1);
-  else if (letters.length >= 120) f.set("s:long", 1);
-  return f;
+  const bangs = jis ? 0 : countChar(raw, "!");
+  if (bangs >= 3) cue("s:bangs");
+  if (!jis && hasMultiBang(raw)) cue("s:multibang");
+  if (hasTextspeak(ascii)) cue("s:textspeak");
+  if (letters.count < 30) cue("s:short");
+  else if (letters.count >= 120) cue("s:long");
+  return acc.result();
+}
+
+/** Weights by feature id: an open-addressing table (ids are 32-bit hashes). */
+class IdWeights {
+  private keys: Int32Array;
+  private vals: Float64Array;
+  private used: Uint8Array;
+
+  constructor(entries: Array<[number, number]>) {
+    let size = 16;
+    while (size < entries.length * 2) size *= 2;
+    this.keys = new Int32Array(size);
+    this.vals = new Float64Array(size);
+    this.used = new Uint8Array(size);
+    const mask = size - 1;
+    for (const [id, v] of entries) {
+      let i = id & mask;
+      while (this.used[i] && this.keys[i] !== id) i = (i + 1) & mask;
+      this.used[i] = 1;
+      this.keys[i] = id;
+      this.vals[i] = v;
+    }
+  }
+
+  /** The weight of a feature id (0 when the model has none). */
+  get(id: number): number {
+    const mask = this.keys.length - 1;
+    let i = id & mask;
+    while (this.used[i]) {
+      if (this.keys[i] === id) return this.vals[i];
+      i = (i + 1) & mask;
+    }
+    return 0;
+  }
 }
 
 interface Model {
-  weights: Map<string, number>;
+  weights: IdWeights;
   bias: number;
 }
 
@@ -321,15 +510,15 @@ function train(): Model {
     t,
     i,
   ) => (i % 3 === 0 ? [t, t + FOOTERS[i % FOOTERS.length]] : i % 3 === 1 ? [t, `Re: ${t}`] : [t]));
-  // Feature names interned to dense indices: the models train over typed arrays.
-  const index = new Map<string, number>();
-  const names: string[] = [];
+  // Feature ids interned to dense indices: the models train over typed arrays.
+  const index = new Map<number, number>();
+  const names: number[] = [];
   const row = (t: string, y: number): Row => {
     const f = spamFeatures(t);
-    const idx = new Int32Array(f.size);
-    const val = new Float64Array(f.size);
-    let j = 0;
-    for (const [k, v] of f) {
+    const idx = new Int32Array(f.n);
+    const val = new Float64Array(f.n);
+    for (let j = 0; j < f.n; j++) {
+      const k = f.ids[j];
       let i = index.get(k);
       if (i === undefined) {
         i = names.length;
@@ -337,7 +526,7 @@ function train(): Model {
         names.push(k);
       }
       idx[j] = i;
-      val[j++] = v;
+      val[j] = f.vals[j];
     }
     return { idx, val, y };
   };
@@ -351,11 +540,11 @@ function train(): Model {
     for (let i = 0; i < sum.length; i++) sum[i] += m.w[i] / BAG_SEEDS.length;
     bias += m.b / BAG_SEEDS.length;
   }
-  const weights = new Map<string, number>();
+  const kept: Array<[number, number]> = [];
   sum.forEach((v, i) => {
-    if (Math.abs(v) > 1e-4) weights.set(names[i], v);
+    if (Math.abs(v) > 1e-4) kept.push([names[i], v]);
   });
-  return { weights, bias };
+  return { weights: new IdWeights(kept), bias };
 }
 
 /** Shuffling seeds of the averaged models. */
@@ -426,16 +615,21 @@ export function scoreSpam(text: string): SpamResult {
   const f = spamFeatures(text);
   let z = m.bias;
   const contrib: Array<[string, number]> = [];
-  for (const [k, v] of f) {
-    const c = (m.weights.get(k) ?? 0) * v;
+  for (let j = 0; j < f.n; j++) {
+    const c = m.weights.get(f.ids[j]) * f.vals[j];
     z += c;
-    if (c > 0.3 && !k.startsWith("b:")) contrib.push([k, c]);
+    if (c > 0.3) {
+      // Explained by words and cues, not by word pairs.
+      const word = f.words[j];
+      const name = word !== null ? word.replace(/'/g, "") : CUE_NAMES.get(f.ids[j])?.slice(2);
+      if (name !== undefined) contrib.push([name, c]);
+    }
   }
   const score = 1 / (1 + Math.exp(-z));
   contrib.sort((a, b) => b[1] - a[1]);
   return {
     score: Math.round(score * 1000) / 1000,
     isSpam: score >= SPAM_THRESHOLD,
-    cues: contrib.slice(0, 3).map(([k]) => k.slice(2).replace(/_/g, " ")),
+    cues: contrib.slice(0, 3).map(([k]) => k.replace(/_/g, " ")),
   };
 }

@@ -72,12 +72,44 @@ function isUpper(w: string): boolean {
   return w === w.toUpperCase() && w !== w.toLowerCase();
 }
 
+/** True for the characters JavaScript's `\s` matches. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 ||
+    (c >= 0x1680 && (c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
+      c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
+/** True when a token holds one of VADER's punctuation marks (PUNCT). */
+function hasPunct(tok: string): boolean {
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok.charCodeAt(i);
+    if (
+      (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)
+    ) return true;
+  }
+  return false;
+}
+
+/** `text.split(/\s/)` without the regular expression. */
+function splitSpaces(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (isSpace(text.charCodeAt(i))) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
 /** Words and emoticons as VADER sees them (leading/trailing punctuation removed). */
 export function vaderTokens(text: string): string[] {
   const out: string[] = [];
-  for (const tok of text.split(/\s/)) {
+  for (const tok of splitSpaces(text)) {
     if (tok.length <= 1) continue;
-    const bare = tok.replace(PUNCT, "");
+    const bare = hasPunct(tok) ? tok.replace(PUNCT, "") : tok;
     if (bare.length > 1 && bare !== tok) {
       let hit = false;
       for (const p of PUNC_LIST) {
@@ -90,6 +122,14 @@ export function vaderTokens(text: string): string[] {
     } else out.push(tok);
   }
   return out;
+}
+
+/** The "!" and "?" of a text, in order. */
+function marksOf(text: string): string {
+  let marks = "";
+  for (let i = text.indexOf("!"); i >= 0; i = text.indexOf("!", i + 1)) marks += "!";
+  for (let i = text.indexOf("?"); i >= 0; i = text.indexOf("?", i + 1)) marks += "?";
+  return marks;
 }
 
 /** VADER polarity scores of a text. */
@@ -114,5 +154,6 @@ export function vaderScores(text: string): VaderScores {
     sentiments = SIA.sentiment_valence(0, st, words[i], i, sentiments);
   }
   sentiments = SIA.but_check(words, sentiments);
-  return SIA.score_valence(sentiments, text);
+  // VADER reads the text only for its exclamation and question marks.
+  return SIA.score_valence(sentiments, marksOf(text));
 }
