@@ -24,10 +24,10 @@ import { DATA } from "./training_data.ts";
  * Score at or above which a message is called spam, chosen by the threshold sweep of
  * scripts/spam_sweep.ts: the best mean F1 with at most 1 % of genuine SMS and of genuine
  * list/newsletter mail flagged, reading each e-mail through the product's parser as triage
- * does (0.73: about 0.2 % and 1.0 %); no support ticket of the evaluation sets scores above
+ * does (0.72: about 0.2 % and 1.0 %); no support ticket of the evaluation sets scores above
  * about 0.51.
  */
-export const SPAM_THRESHOLD = 0.73;
+export const SPAM_THRESHOLD = 0.72;
 
 /** Longest prefix of a message the spam model reads. */
 const MAX_CHARS = 2000;
@@ -492,12 +492,61 @@ const FOOTERS = [
   "\n\n--\nYou received this message because you are subscribed to the users group.\nTo post to this group, send email to users@groups.example.org\nhttp://groups.example.org/users",
 ];
 
+/**
+ * Ordinary prose, neither bulk mail nor support talk: long bulk mail wraps one pitch in
+ * paragraphs of story, news or company talk, and long genuine mail is mostly such prose too.
+ * Training messages of both classes are padded with it, so its words count for neither and a
+ * single pitch inside a long letter still reads as bulk mail.
+ */
+const PROSE = [
+  "It has been a long year for many families in our town, and the weather has not helped.",
+  "My grandfather started his first shop in 1962 with little more than a bicycle and a dream.",
+  "The conference last spring brought together people from more than forty countries.",
+  "Most people spend their evenings watching television or reading the newspaper.",
+  "Our company was founded by two friends who met at university and shared a passion for design.",
+  "The city council met again on Tuesday to discuss the new park and the bus routes.",
+  "Many of you have asked about the history of the building and how it came to be restored.",
+  "Last summer we travelled along the coast, stopping in small villages and old harbours.",
+  "The results of the survey were published in the spring edition of the magazine.",
+  "Our team has grown from three people in a garage to more than two hundred employees.",
+  "I remember the first time I saw the ocean; I was seven years old and could not stop laughing.",
+  "Scientists have studied the migration of these birds for more than a century.",
+  "The festival takes place every September and attracts visitors from all over the region.",
+  "After the storm, the neighbours worked together for days to clear the roads and gardens.",
+  "He worked as a teacher for thirty years before he retired to the countryside.",
+  "The report covers the period from January to June and compares it with last year.",
+  "In the old days, letters took weeks to arrive and every one of them was read many times.",
+  "The museum reopened after two years of work, with new rooms and a small cafe.",
+  "We have always believed that good work takes time, patience and a little luck.",
+  "The recipe has been passed down in my family for four generations.",
+  "Our office moved to a larger building near the river at the beginning of the month.",
+  "She has been playing the piano since she was a child and still practises every morning.",
+  "The football season ended with a surprise, as the smallest club won the cup.",
+  "Prices of houses in the area have changed a great deal over the last ten years.",
+  "The library holds more than a million books, maps and old photographs.",
+  "Every morning the market fills with farmers selling fruit, bread and flowers.",
+  "Our children grew up in this neighbourhood and still come back every holiday.",
+  "The new bridge was finished ahead of schedule, to the relief of everyone who drives to work.",
+];
+
 /** Tags of the mailing lists that relay some of the bulk mail in training. */
 const LIST_NAMES = ["users", "lug", "dev-talk", "Social", "homebrew", "wireless"];
 
 function train(): Model {
+  // Every training e-mail (45 words or more) also appears wrapped in 3 to 7 sentences of
+  // ordinary prose; short messages (SMS, chat) are left as they are, since padding them made
+  // short genuine requests look like SMS spam.
+  const isMailLength = (t: string) => asciiWords(t).count >= 45;
+  const pad = (t: string, i: number) => {
+    const n = 3 + (i % 5);
+    const lines: string[] = [];
+    for (let k = 0; k < n; k++) lines.push(PROSE[(i * 7 + k * 11) % PROSE.length]);
+    const cut = Math.floor(lines.length / 2);
+    return `${lines.slice(0, cut).join(" ")}\n${t}\n${lines.slice(cut).join(" ")}`;
+  };
   const spam = [...SPAM_EXAMPLES, ...generatedSpam()].flatMap((t, i) => [
     t,
+    ...(isMailLength(t) ? [pad(t, i)] : []),
     t.toLowerCase(),
     // Bulk mail often fakes a reply or a forward.
     i % 4 === 0 ? `${i % 8 ? "Re" : "Fw"}: ${t}` : t.replace(/[.,]/g, ""),
@@ -509,7 +558,10 @@ function train(): Model {
   const ham = hamTexts().flatMap((
     t,
     i,
-  ) => (i % 3 === 0 ? [t, t + FOOTERS[i % FOOTERS.length]] : i % 3 === 1 ? [t, `Re: ${t}`] : [t]));
+  ) => [
+    ...(i % 3 === 0 ? [t, t + FOOTERS[i % FOOTERS.length]] : i % 3 === 1 ? [t, `Re: ${t}`] : [t]),
+    ...(isMailLength(t) ? [pad(t, i)] : []),
+  ]);
   // Feature ids interned to dense indices: the models train over typed arrays.
   const index = new Map<number, number>();
   const names: number[] = [];
