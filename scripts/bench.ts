@@ -95,6 +95,23 @@ function peakRssMb(): number | null {
   if (!mail.truncated) throw new Error("the 35 MB mail was not marked truncated");
 }
 
+// 0a'. A 35 MB delivery (Postmark JSON, then raw MIME) through the email-inbound handler as it
+// streams, each in a child process so that its peak memory is the handler's own.
+for (const kind of ["json", "raw"]) {
+  const child = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--no-prompt",
+      new URL("./lib/bench_inbound_memory.ts", import.meta.url).pathname,
+      kind,
+    ],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!child.success) throw new Error(`bench_inbound_memory ${kind} failed`);
+}
+
 // 0b. Parsing throughput over the shared mail collections, one core (parseEmail is sequential).
 if (mailDatasetsAvailable()) {
   const raws: Array<Uint8Array | string> = [

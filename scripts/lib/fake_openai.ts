@@ -87,6 +87,8 @@ export interface FakeOpenAi {
   readonly maxInFlight: number;
   /** Makes the next chat completion request(s) fail in the given way. */
   failNext(kind: FakeOpenAiFailure, opts?: FailNextOptions): void;
+  /** Answers spam_probability p for customer text containing `match` (until reset). */
+  spamFor(match: string, probability: number): void;
   /** Forgets calls, pending failures and the in-flight maximum. */
   reset(): void;
   /** Releases hanging requests and stops the server. */
@@ -135,6 +137,7 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
   const basePath = `/${(options.basePath ?? "/v1").replace(/^\/+|\/+$/g, "")}`;
   const calls: FakeOpenAiCall[] = [];
   const failures: PendingFailure[] = [];
+  const spamOverrides: SpamOverride[] = [];
   const hanging = new Set<() => void>();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -150,9 +153,17 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
     failures.push({ ...opts, kind, left });
   }
 
+  function spamFor(match: string, probability: number): void {
+    if (!match || !(probability >= 0 && probability <= 1)) {
+      throw new RangeError("Cannot set a spam answer: give a non-empty match and 0 ≤ p ≤ 1");
+    }
+    spamOverrides.push({ match, probability });
+  }
+
   function reset(): void {
     calls.length = 0;
     failures.length = 0;
+    spamOverrides.length = 0;
     maxInFlight = inFlight;
   }
 
@@ -162,6 +173,15 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
     if (action === "reset" && req.method === "POST") {
       reset();
       return Response.json({ ok: true });
+    }
+    if (action === "spam" && req.method === "POST") {
+      try {
+        const { match, probability } = await req.json() as SpamOverride;
+        spamFor(match, probability);
+        return Response.json({ ok: true });
+      } catch (err) {
+        return Response.json({ ok: false, error: String(err) }, { status: 400 });
+      }
     }
     if (action === "fail" && req.method === "POST") {
       try {
@@ -238,7 +258,7 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
         call.failure = failure.kind;
         return await injected(failure, request);
       }
-      const answer = options.respond?.(request) ?? defaultAnswer(request);
+      const answer = options.respond?.(request) ?? defaultAnswer(request, spamOverrides);
       return completion(request, answer, `chatcmpl-fake${++seq}`);
     } finally {
       inFlight--;
@@ -356,6 +376,7 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
             return maxInFlight;
           },
           failNext,
+          spamFor,
           reset,
           close,
           [Symbol.asyncDispose]: close,
@@ -371,8 +392,14 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
   });
 }
 
+/** A spam probability the fake answers for customer text containing `match`. */
+export interface SpamOverride {
+  match: string;
+  probability: number;
+}
+
 /** The answer the fake gives by default: local triage facts shaped into the requested schema. */
-export function defaultAnswer(request: FakeChatRequest): object {
+export function defaultAnswer(request: FakeChatRequest, spam: SpamOverride[] = []): object {
   const user = [...request.messages].reverse().find((m) => m.role === "user");
   const content = textOf(user?.content);
   const customer = extractCustomerText(content) ?? { subject: "", body: content };
@@ -391,7 +418,8 @@ export function defaultAnswer(request: FakeChatRequest): object {
     sub_category: local.subCategory,
     confidence: local.confidence,
     language: local.language,
-    spam_probability: spammy ? 0.95 : 0.02,
+    spam_probability: spam.find((o) => `${customer.subject} ${customer.body}`.includes(o.match))
+      ?.probability ?? (spammy ? 0.95 : 0.02),
     emotion: local.sentiment.emotion,
     intensity: local.sentiment.intensity,
     escalation_needed: local.sentiment.escalationNeeded,

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import OpenAI from "openai";
-import { type FakeChatRequest, type JsonSchema, startFakeOpenAi } from "./fake_openai.ts";
+import {
+  defaultAnswer,
+  type FakeChatRequest,
+  type JsonSchema,
+  startFakeOpenAi,
+} from "./fake_openai.ts";
 
 const AUTH = { authorization: "Bearer sk-test", "content-type": "application/json" };
 
@@ -276,4 +281,21 @@ Deno.test("control endpoints let another process inject failures and read calls"
   await bad.body?.cancel();
   await (await fetch(`${root}_fake/reset`, { method: "POST" })).body?.cancel();
   assert.equal(fake.calls.length, 0);
+});
+
+Deno.test("the fake answers the spam probability it was told for matching customer text", () => {
+  const request = {
+    model: "gpt-4o-mini",
+    messages: [{
+      role: "user",
+      content:
+        "<customer_message>\nSubject: Hi\n\nPlease call me back, ref ZX-91.\n</customer_message>",
+    }],
+  };
+  const plain = defaultAnswer(request) as { spam_probability: number };
+  assert.equal(plain.spam_probability, 0.02);
+  const told = defaultAnswer(request, [{ match: "ZX-91", probability: 0.91 }]) as {
+    spam_probability: number;
+  };
+  assert.equal(told.spam_probability, 0.91);
 });

@@ -312,9 +312,11 @@ const SISIMAI: Record<string, { kind: string; recipients?: string[] }> = {
   // Both have no MIME boundaries at all: the DSN fields are read from the raw text.
   "rfc3464-04": { kind: "bounce", recipients: ["kijitora@mailx-53.neko.example.edu"] },
   "rfc3464-06": { kind: "bounce", recipients: ["kijitora@example.net"] },
-  "rfc3834-02": { kind: "auto_reply" },
-  "rfc3834-03": { kind: "auto_reply" },
-  "rfc3834-04": { kind: "auto_reply" },
+  // Outlook's "Automatic reply:" with only X-Auto-Response-Suppress, and an "Auto reply:"
+  // subject: weak cues (a person's mail can carry them), so flagged tickets, not suppressed.
+  "rfc3834-02": { kind: "possible_auto_reply" },
+  "rfc3834-03": { kind: "possible_auto_reply" },
+  "rfc3834-04": { kind: "possible_auto_reply" },
   "rfc3834-05": { kind: "auto_reply" },
 };
 

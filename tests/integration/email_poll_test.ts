@@ -252,14 +252,14 @@ Deno.test("email-poll retries a failing message 3 times, dead-letters it, and pr
       assert.equal((await ticketsOf(sql, good)).length, 1, "the later message is not blocked");
       await pollUntil(async () => (await messageRow(sql, badUid))?.status === "dead_letter");
       const row = await messageRow(sql, badUid);
-      assert.equal(row.attempts, 3);
+      assert.equal(row.attempts, 4, "the first attempt and 3 retries");
       assert.equal((await ticketsOf(sql, bad)).length, 0);
       const [dead] = await sql<{ reason: string; raw: Uint8Array; details: { uid: number } }[]>`
         select reason, raw, details from intake_dead_letters
         where details ->> 'source' = 'email-poll' and (details ->> 'uid')::bigint = ${badUid}
           and details ->> 'mailbox' = ${MAILBOX_KEY}
         order by id desc limit 1`;
-      assert.match(dead.reason, /failed 3 times: forced failure/);
+      assert.match(dead.reason, /failed 4 times: forced failure/);
       assert.match(new TextDecoder().decode(dead.raw), /Subject: Broken one/);
       const [alert] = await sql`select 1 from notifications where kind = 'pipeline_alert'
         and payload ->> 'text' like ${`%UID ${badUid}%`}`;
@@ -287,6 +287,43 @@ Deno.test("email-poll keeps a message without a sender as a dead letter at once"
       order by id desc limit 1`;
     assert.match(dead.reason, /no usable sender/);
   });
+});
+
+Deno.test("email-poll reads a 12 MB message only in part and takes it in, the truncation noted", async () => {
+  const from = uniqueEmail("imap-big");
+  const line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3";
+  const attachment = `${line}\r\n`.repeat(Math.ceil((12 * 1024 * 1024) / (line.length + 2)));
+  const [uid] = await append([
+    mail({
+      from,
+      subject: "Scanned contract",
+      headers: ['Content-Type: multipart/mixed; boundary="b"'],
+      body: [
+        "--b",
+        "Content-Type: text/plain",
+        "",
+        "The signed contract is attached.",
+        "--b",
+        'Content-Type: application/pdf; name="contract.pdf"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        attachment + "--b--",
+      ].join("\r\n"),
+    }),
+  ]);
+  await withSql(async (sql) => {
+    await pollUntil(async () => (await ticketsOf(sql, from)).length === 1);
+    const [t] = await sql`select body, tags, raw_metadata ->> 'truncated' as truncated
+      from tickets where sender_email = ${from}`;
+    assert.equal(t.body, "The signed contract is attached.");
+    assert.ok(t.tags.includes("truncated"));
+    assert.match(t.truncated, /message of \d+ bytes: only its first 10485760 bytes were read/);
+    const [{ n }] = await sql`select count(*)::int as n from intake_dead_letters
+      where details ->> 'source' = 'email-poll' and (details ->> 'uid')::bigint = ${uid}
+        and details ->> 'mailbox' = ${MAILBOX_KEY}`;
+    assert.equal(n, 0, "not a dead letter");
+  });
+  await pollUntil(async () => (await seenFlags([uid]))[0]);
 });
 
 Deno.test("two email-poll runs at once take each message in once", async () => {

@@ -160,3 +160,23 @@ Deno.test("intake answers a CORS preflight only for configured origins", async (
   assert.equal(res.headers.get("access-control-allow-origin"), "https://forms.example.com");
   await res.body?.cancel();
 });
+
+Deno.test("intake never threads a public post onto a ticket by its [#T-n] subject reference", async () => {
+  const email = uniqueEmail("victim");
+  const first = await post("intake", { email, subject: "My order", body: "Where is my order 31?" });
+  assert.equal(first.status, 201);
+  // Anyone can post with the customer's address and the ticket number: a ticket of its own.
+  const intruder = await post("intake", {
+    email,
+    subject: `Re: [#T-${first.body.ticket_number}] My order`,
+    body: "Please change the delivery address to somewhere else.",
+  });
+  assert.equal(intruder.status, 201, JSON.stringify(intruder.body));
+  assert.equal(intruder.body.outcome, "created");
+  assert.notEqual(intruder.body.ticket_id, first.body.ticket_id);
+  await withSql(async (sql) => {
+    const [{ n }] = await sql`select count(*)::int as n from responses
+      where ticket_id = ${String(first.body.ticket_id)} and direction = 'inbound'`;
+    assert.equal(n, 0, "nothing was added to the customer's ticket");
+  });
+});

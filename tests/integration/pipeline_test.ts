@@ -165,7 +165,7 @@ Deno.test("a failing job is retried with backoff, then dead-lettered, logged and
       }
       assert.equal(status, "dead");
       const [job] = await sql`select attempts, last_error from app_private.jobs where id = ${id}`;
-      assert.equal(job.attempts, 3);
+      assert.equal(job.attempts, 4, "the first attempt and 3 retries");
       assert.match(job.last_error, /not found/);
       const [dead] = await sql`select * from pipeline_dead_letters where job_id = ${id}`;
       assert.ok(dead);
@@ -174,7 +174,7 @@ Deno.test("a failing job is retried with backoff, then dead-lettered, logged and
       assert.equal(log.severity, "critical");
       const [alert] = await sql`select kind from notifications where kind = 'pipeline_alert'
         and payload ->> 'text' like ${
-        "%" + "failed 3 times" + "%"
+        "%" + "failed 4 times" + "%"
       } order by created_at desc limit 1`;
       assert.ok(alert);
     } finally {

@@ -206,6 +206,38 @@ Deno.test("a reply in a ticket's Slack thread becomes an inbound response on tha
   });
 });
 
+Deno.test("another user's reply in a ticket's thread is kept as a third party's, not the customer's", async () => {
+  const customer = `U${uid()}`;
+  const colleague = `U${uid()}`;
+  const parentTs = newTs();
+  const parent = envelope({
+    user: customer,
+    ts: parentTs,
+    text: "Our dashboard shows no data since last night's deploy",
+  });
+  await sendToSlackEvents(parent);
+  await withSql(async (sql) => {
+    const ticket = await settled(sql, parent.event_id);
+    const reply = envelope({
+      user: colleague,
+      ts: newTs(),
+      thread_ts: parentTs,
+      text: "Same for my team, fwiw.",
+    });
+    assert.equal((await sendToSlackEvents(reply)).status, 200);
+    const event = await settled(sql, reply.event_id);
+    assert.equal(event.outcome, "reply");
+    assert.equal(event.ticket_id, ticket.ticket_id);
+    const [r] = await sql`select sender_type, is_third_party, body from responses
+      where ticket_id = ${ticket.ticket_id} and direction = 'inbound'`;
+    assert.deepEqual({ ...r }, {
+      sender_type: null,
+      is_third_party: true,
+      body: "Same for my team, fwiw.",
+    });
+  });
+});
+
 Deno.test("bot messages, edits, deletions and other channels are recorded as ignored, no ticket", async () => {
   const user = `U${uid()}`;
   const cases: Array<[Record<string, unknown>, RegExp]> = [
@@ -289,13 +321,13 @@ Deno.test("when Slack stays unavailable the event is retried with backoff, then 
         String(res.body.slack_event_id)
       }`;
       assert.equal(job.status, "dead");
-      assert.equal(job.attempts, 3);
+      assert.equal(job.attempts, 4, "the first attempt and 3 retries");
       assert.match(job.last_error, /503/);
       const [log] = await sql`select severity from error_logs where error_type = 'job_dead_lettered'
         and context -> 'payload' ->> 'slack_event_id' = ${String(res.body.slack_event_id)}`;
       assert.equal(log.severity, "critical");
       const [alert] = await sql`select 1 from notifications where kind = 'pipeline_alert'
-        and payload ->> 'text' like '%slack-events failed 3 times%'`;
+        and payload ->> 'text' like '%slack-events failed 4 times%'`;
       assert.ok(alert);
     } finally {
       await sql`update app_private.settings set value = '10' where key = 'job_backoff_base_seconds'`;

@@ -96,3 +96,41 @@ Deno.test("instructions inside a message cannot change its triage", async () => 
     assert.notEqual(t.sub_category, "refund_request");
   });
 });
+
+Deno.test("OpenAI's spam verdict quarantines above 0.9 only: 0.91 is quarantined, 0.89 is routed", async () => {
+  await fake("reset", {});
+  const cases: Array<[number, string]> = [[0.91, "quarantined"], [0.89, "routed"]];
+  for (const [probability, expected] of cases) {
+    const ref = `REF-${crypto.randomUUID().slice(0, 8)}`;
+    await fake("spam", { match: ref, probability });
+    const res = await post("intake", {
+      email: uniqueEmail("spamcut"),
+      subject: "Question about my plan",
+      body: `Can I move from the monthly to the yearly plan? Reference ${ref}.`,
+    });
+    assert.equal(res.status, 201);
+    await withSql(async (sql) => {
+      const t = await waitForTicket(sql, String(res.body.ticket_id), [
+        "quarantined",
+        "assigned",
+        "queued",
+        "resolved",
+      ], 60_000);
+      const [a] = await sql`select model_name, reasoning -> 'spam' as spam from ai_analysis
+        where ticket_id = ${t.id}`;
+      assert.equal(a.model_name, "gpt-4o-mini");
+      assert.equal(Number(a.spam.score), probability);
+      if (expected === "quarantined") {
+        assert.equal(t.status, "quarantined", `p=${probability}`);
+        const [q] = await sql`select spam_score from spam_quarantine where ticket_id = ${t.id}`;
+        assert.equal(Number(q.spam_score), probability);
+      } else {
+        assert.notEqual(t.status, "quarantined", `p=${probability}`);
+        const [{ n }] =
+          await sql`select count(*)::int as n from spam_quarantine where ticket_id = ${t.id}`;
+        assert.equal(n, 0);
+      }
+    });
+  }
+  await fake("reset", {});
+});

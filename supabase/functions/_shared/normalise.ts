@@ -18,10 +18,22 @@ export interface NormalisedMessage {
   extraIds?: string[];
   /** Ids of the messages this one answers (In-Reply-To/References, the Slack thread). */
   references?: string[];
-  /** Set when a machine sent it. */
-  automated?: "auto_reply" | "bulk" | "loop" | "bounce" | "feedback_report" | null;
+  /** Set when a machine sent it (strong signals) or may have (weak cues: a flagged ticket). */
+  automated?:
+    | "auto_reply"
+    | "possible_auto_reply"
+    | "bulk"
+    | "loop"
+    | "bounce"
+    | "feedback_report"
+    | null;
   automatedReason?: string | null;
   bounce?: { recipients: string[]; permanent: boolean; status: string | null } | null;
+  /**
+   * False when the sender is not authenticated in any way (a public web form): a [#T-n]
+   * subject reference then never threads the message onto that ticket. Default true.
+   */
+  threadBySubject?: boolean;
 }
 
 /** The JSON app_private.intake_message reads (snake_case keys). */
@@ -41,6 +53,7 @@ export function toIntakeJson(message: NormalisedMessage): Record<string, unknown
     automated: message.automated ?? null,
     automated_reason: message.automatedReason ?? null,
     bounce: message.bounce ?? null,
+    thread_by_subject: message.threadBySubject ?? true,
   };
 }
 

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import type { IntakeResult, TicketIntakeStore } from "../_shared/intake_store.ts";
 import type { NormalisedMessage } from "../_shared/normalise.ts";
+import { createHash } from "node:crypto";
+import { KEEP_PARTS_BYTES, KEEP_RAW_BYTES } from "./delivery.ts";
 import { createEmailInboundHandler, type EmailInboundDeps } from "./handler.ts";
 
 const SECRET = "mail-secret-1";
 
 interface Recorded {
   intakes: Array<{ key: string; message: NormalisedMessage }>;
-  deadLetters: Array<{ reason: string; raw: Uint8Array | null }>;
+  deadLetters: Array<{ reason: string; raw: Uint8Array | null; details: Record<string, unknown> }>;
 }
 
 function handler(overrides: Partial<EmailInboundDeps> = {}, result: Partial<IntakeResult> = {}) {
@@ -23,8 +25,8 @@ function handler(overrides: Partial<EmailInboundDeps> = {}, result: Partial<Inta
         ...result,
       });
     },
-    deadLetter(_channel, reason, raw) {
-      recorded.deadLetters.push({ reason, raw });
+    deadLetter(_channel, reason, raw, details = {}) {
+      recorded.deadLetters.push({ reason, raw, details });
       return Promise.resolve(99);
     },
   };
@@ -215,14 +217,6 @@ Deno.test("email-inbound answers bad requests with a clear 4xx and stores nothin
     [post('{"x":1}', { ...auth, "content-type": "application/json" }), 422, /raw or email field/],
     [post("", { ...auth, "content-type": "message/rfc822" }), 400, /empty/],
     [post("<p>x</p>", { ...auth, "content-type": "text/html" }), 415, /message\/rfc822/],
-    [
-      post('{"From":"a@example.com","Attachments":[null]}', {
-        ...auth,
-        "content-type": "application/json",
-      }),
-      422,
-      /attachment/,
-    ],
     [new Request("http://local/", { method: "GET", headers: auth }), 405, /POST/],
   ];
   for (const [req, status, message] of cases) {
@@ -242,4 +236,183 @@ Deno.test("email-inbound answers 200 for a reply threaded onto its ticket", asyn
   }));
   assert.equal(res.status, 200);
   assert.equal((await res.json()).outcome, "reply");
+});
+
+const jsonAuth = { "content-type": "application/json", authorization: `Bearer ${SECRET}` };
+
+Deno.test("email-inbound keeps a provider's mail it cannot read as a dead letter, acknowledged", async () => {
+  const payloads: Array<[string, BodyInit, Record<string, string>, RegExp]> = [
+    [
+      "Postmark without From",
+      JSON.stringify({ To: "help@support.example.com", Subject: "Hi", TextBody: "Who am I?" }),
+      jsonAuth,
+      /no usable sender/,
+    ],
+    [
+      "Postmark with an attachment that is not base64",
+      JSON.stringify({
+        From: "jane@example.com",
+        Subject: "Scan",
+        TextBody: "See the scan.",
+        Attachments: [{
+          Name: "scan.pdf",
+          ContentType: "application/pdf",
+          Content: "%%%not base64",
+        }],
+      }),
+      jsonAuth,
+      /attachment "scan\.pdf": its content is not base64/,
+    ],
+    [
+      "Postmark with an attachment that is not an object",
+      '{"From":"a@example.com","Attachments":[null]}',
+      jsonAuth,
+      /attachment 1 is not an object/,
+    ],
+    [
+      "Mailgun with broken message-headers",
+      new URLSearchParams({ "body-plain": "Hello", "message-headers": "[[" }).toString(),
+      {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Bearer ${SECRET}`,
+      },
+      /message-headers is not JSON/,
+    ],
+  ];
+  for (const [what, body, headers, reason] of payloads) {
+    const { handle, recorded } = handler();
+    const res = await handle(post(body, headers));
+    assert.equal(res.status, 202, what);
+    const answer = await res.json();
+    assert.equal(answer.outcome, "dead_letter", what);
+    assert.equal(recorded.intakes.length, 0, what);
+    assert.match(recorded.deadLetters[0].reason, reason, what);
+    assert.equal(
+      new TextDecoder().decode(recorded.deadLetters[0].raw!),
+      typeof body === "string" ? body : "",
+      `${what}: the payload is kept as received`,
+    );
+  }
+});
+
+Deno.test("email-inbound takes a raw mail larger than it reads as a ticket with the truncation noted", async () => {
+  const { handle, recorded } = handler();
+  const filler = ("B".repeat(76) + "\r\n").repeat(Math.ceil((KEEP_RAW_BYTES + 2_000_000) / 78));
+  const raw = [
+    "From: Big Sender <big@example.com>",
+    "Subject: Huge log",
+    'Content-Type: multipart/mixed; boundary="b"',
+    "",
+    "--b",
+    "Content-Type: text/plain",
+    "",
+    "The log of last night is attached.",
+    "--b",
+    'Content-Type: application/octet-stream; name="log.bin"',
+    "Content-Transfer-Encoding: base64",
+    "",
+    filler + "--b--",
+    "",
+  ].join("\r\n");
+  const res = await handle(post(raw, {
+    "content-type": "message/rfc822",
+    authorization: `Bearer ${SECRET}`,
+  }));
+  assert.equal(res.status, 201);
+  const answer = await res.json();
+  assert.match(answer.truncated, new RegExp(`message of ${raw.length} bytes: only its first`));
+  const m = recorded.intakes[0].message;
+  assert.equal(m.body, "The log of last night is attached.");
+  assert.match(String(m.metadata.truncated), /only its first/);
+});
+
+Deno.test("email-inbound records a Postmark attachment too large to keep by its size and hash", async () => {
+  const { handle, recorded } = handler();
+  const big = new Uint8Array(KEEP_PARTS_BYTES + 1_000_000).map((_, i) => (i * 7) % 251);
+  const sha256 = createHash("sha256").update(big).digest("hex");
+  let binary = "";
+  for (let i = 0; i < big.length; i += 0x8000) {
+    binary += String.fromCharCode(...big.subarray(i, i + 0x8000));
+  }
+  const payload = JSON.stringify({
+    From: "Jane Customer <jane@example.com>",
+    Subject: "Database dump",
+    TextBody: "Here is the dump you asked for.",
+    Attachments: [
+      { Name: "note.txt", ContentType: "text/plain", Content: btoa("small note") },
+      { Name: "dump.bin", ContentType: "application/octet-stream", Content: btoa(binary) },
+    ],
+  });
+  const res = await handle(post(payload, jsonAuth));
+  assert.equal(res.status, 201);
+  const m = recorded.intakes[0].message;
+  const files = m.attachments as Array<{ name: string; size: number; sha256: string }>;
+  assert.deepEqual(files.map((f) => f.name), ["note.txt", "dump.bin"]);
+  assert.equal(files[1].size, big.length);
+  assert.equal(files[1].sha256, sha256);
+  assert.match(
+    String(m.metadata.truncated),
+    /"dump\.bin" of \d+ bytes recorded by size and SHA-256/,
+  );
+});
+
+Deno.test("email-inbound reads a SendGrid form with a file too large to keep", async () => {
+  const { handle, recorded } = handler();
+  const big = new Uint8Array(KEEP_PARTS_BYTES + 500_000).fill(65);
+  const form = new FormData();
+  form.set("headers", "From: Ann <ann@example.com>\nSubject: Video\n");
+  form.set("text", "The screen recording is attached.");
+  form.set("attachment1", new File([big], "screen.mp4", { type: "video/mp4" }));
+  const res = await handle(post(form, {}, `?secret=${SECRET}`));
+  assert.equal(res.status, 201);
+  const files = recorded.intakes[0].message.attachments as Array<{ name: string; size: number }>;
+  assert.deepEqual(files.map((f) => [f.name, f.size]), [["screen.mp4", big.length]]);
+});
+
+Deno.test("email-inbound keeps a mail intake keeps failing on as a dead letter, but 503 while the database is down", async () => {
+  const failing = (error: Error) => {
+    const { handle, recorded } = handler({
+      sleep: () => Promise.resolve(),
+    });
+    return { handle, recorded, error };
+  };
+  const broken = failing(Object.assign(new Error("deadlock detected"), { code: "40P01" }));
+  let calls = 0;
+  const store = {
+    intake: () => {
+      calls++;
+      return Promise.reject(broken.error);
+    },
+    deadLetter: (_c: string, reason: string, raw: Uint8Array | null) => {
+      broken.recorded.deadLetters.push({ reason, raw, details: {} });
+      return Promise.resolve(5);
+    },
+  };
+  const h = createEmailInboundHandler({
+    store,
+    secrets: [SECRET],
+    own: { domains: [], addresses: [] },
+    log: () => {},
+    sleep: () => Promise.resolve(),
+  });
+  const auth = { "content-type": "message/rfc822", authorization: `Bearer ${SECRET}` };
+  const res = await h(post(RAW, auth));
+  assert.equal(res.status, 202);
+  await res.body?.cancel();
+  assert.equal(calls, 4, "the first attempt and 3 retries");
+  assert.match(broken.recorded.deadLetters[0].reason, /intake failed after its retries: deadlock/);
+
+  const down = createEmailInboundHandler({
+    store: {
+      intake: () => Promise.reject(Object.assign(new Error("refused"), { code: "ECONNREFUSED" })),
+      deadLetter: () => Promise.reject(new Error("must not be called")),
+    },
+    secrets: [SECRET],
+    own: { domains: [], addresses: [] },
+    log: () => {},
+    sleep: () => Promise.resolve(),
+  });
+  const unavailable = await down(post(RAW, auth));
+  assert.equal(unavailable.status, 503);
+  await unavailable.body?.cancel();
 });

@@ -3,14 +3,62 @@
  * e-mail goes through the same parser: a raw message (message/rfc822, or a `raw`/`email`/
  * `RawEmail`/`body-mime` field), Postmark's JSON, SendGrid's Inbound Parse form and Mailgun's
  * routes form. Services that already send the raw MIME are passed through unchanged.
+ * Attachments too large to keep (see delivery.ts) are left out of the rebuilt message and
+ * recorded beside it by size and SHA-256. A delivery that cannot be turned into a message
+ * throws ProviderMailError: the caller keeps it as a dead letter.
  */
-import { HttpError } from "../_shared/http.ts";
+import type { AttachmentInfo } from "../_shared/mail/parse.ts";
+import { type PostedForm, StreamedFile } from "./delivery.ts";
+
+/** A provider's delivery that cannot become a message (kept as a dead letter). */
+export class ProviderMailError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProviderMailError";
+  }
+}
 
 /** An attachment as a service posts it. */
 export interface PostedAttachment {
   name: string;
   type: string;
   bytes: Uint8Array;
+}
+
+/** A raw message rebuilt from a delivery, with the attachments it could not hold. */
+export interface RebuiltMail {
+  raw: Uint8Array;
+  /** Attachments recorded by size and hash only (too large to keep). */
+  extraAttachments: AttachmentInfo[];
+  /** What was left out, for the ticket's truncation note. */
+  notes: string[];
+}
+
+/** Splits streamed files into those rebuilt into the message and those only recorded. */
+function placeFiles(
+  files: Array<{ name: string; type: string; file: StreamedFile }>,
+  provider: string,
+): { attachments: PostedAttachment[]; extra: AttachmentInfo[]; notes: string[] } {
+  const attachments: PostedAttachment[] = [];
+  const extra: AttachmentInfo[] = [];
+  const notes: string[] = [];
+  for (const { name, type, file } of files) {
+    if (file.error) {
+      throw new ProviderMailError(
+        `Cannot read ${provider} mail: attachment "${name}": ${file.error}`,
+      );
+    }
+    if (file.bytes) attachments.push({ name, type, bytes: file.bytes });
+    else {
+      extra.push({ name, type, size: file.size, sha256: file.sha256, inline: false });
+      notes.push(`attachment "${name}" of ${file.size} bytes recorded by size and SHA-256 only`);
+    }
+  }
+  return { attachments, extra, notes };
+}
+
+function raw(bytes: Uint8Array): RebuiltMail {
+  return { raw: bytes, extraAttachments: [], notes: [] };
 }
 
 /** The fields of an already-parsed mail, as services post them. */
@@ -32,12 +80,14 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary).replace(/.{76}/g, "$&\r\n");
 }
 
-function fromBase64(text: string): Uint8Array {
+function fromBase64(text: string, name: string): Uint8Array {
   try {
     const binary = atob(text.replace(/\s+/g, ""));
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
   } catch {
-    throw new HttpError(422, "Cannot read attachment: its content is not base64");
+    throw new ProviderMailError(
+      `Cannot read Postmark mail: attachment "${name}": its content is not base64`,
+    );
   }
 }
 
@@ -114,15 +164,16 @@ export function headerBlockToPairs(block: string): Array<[string, string]> {
 }
 
 /** Postmark's inbound JSON (RawEmail when "include raw email content" is on). */
-export function fromPostmark(body: Record<string, unknown>): Uint8Array {
+export function fromPostmark(body: Record<string, unknown>): RebuiltMail {
   if (typeof body.RawEmail === "string" && body.RawEmail.length > 0) {
-    return encoder.encode(body.RawEmail);
+    return raw(encoder.encode(body.RawEmail));
   }
   const str = (v: unknown) => (typeof v === "string" ? v : null);
   const headers: Array<[string, string]> = [];
+  // Without From the message still gets built: the parser finds no sender and it becomes a
+  // dead letter with its payload, like any raw mail without one.
   const from = str(body.From);
-  if (!from) throw new HttpError(422, "Cannot read Postmark mail: From is missing");
-  headers.push(["From", from]);
+  if (from) headers.push(["From", from]);
   for (
     const [field, name] of [["To", "To"], ["Cc", "Cc"], ["ReplyTo", "Reply-To"], [
       "Subject",
@@ -142,66 +193,72 @@ export function fromPostmark(body: Record<string, unknown>): Uint8Array {
   if (messageId && !headers.some(([n]) => n.toLowerCase() === "message-id")) {
     headers.push(["Message-ID", messageId.startsWith("<") ? messageId : `<${messageId}>`]);
   }
-  const attachments = (Array.isArray(body.Attachments) ? body.Attachments : []).map((a) => {
-    if (a === null || typeof a !== "object") {
-      throw new HttpError(422, "Cannot read Postmark mail: an attachment is not an object");
+  const files = (Array.isArray(body.Attachments) ? body.Attachments : []).map((a, i) => {
+    if (a === null || typeof a !== "object" || Array.isArray(a)) {
+      throw new ProviderMailError(
+        `Cannot read Postmark mail: attachment ${i + 1} is not an object`,
+      );
     }
     const item = a as Record<string, unknown>;
-    return {
-      name: str(item.Name) ?? "attachment",
-      type: str(item.ContentType) ?? "application/octet-stream",
-      bytes: fromBase64(str(item.Content) ?? ""),
-    };
+    const name = str(item.Name) ?? "attachment";
+    const type = str(item.ContentType) ?? "application/octet-stream";
+    const content = item.Content;
+    if (content instanceof StreamedFile) return { name, type, file: content };
+    const bytes = fromBase64(str(content) ?? "", name);
+    return { name, type, file: new StreamedFile(bytes.length, "", bytes) };
   });
-  return buildRawMessage({
-    headers,
-    text: str(body.TextBody),
-    html: str(body.HtmlBody),
-    attachments,
-  });
-}
-
-async function fileBytes(value: FormDataEntryValue): Promise<PostedAttachment | null> {
-  if (typeof value === "string") return null;
+  const { attachments, extra, notes } = placeFiles(files, "Postmark");
   return {
-    name: value.name || "attachment",
-    type: value.type || "application/octet-stream",
-    bytes: new Uint8Array(await value.arrayBuffer()),
+    raw: buildRawMessage({
+      headers,
+      text: str(body.TextBody),
+      html: str(body.HtmlBody),
+      attachments,
+    }),
+    extraAttachments: extra,
+    notes,
   };
 }
 
+function formFiles(
+  form: PostedForm,
+  field: RegExp,
+): Array<{ name: string; type: string; file: StreamedFile }> {
+  return form.files.filter((f) => field.test(f.field)).map(({ file }) => ({
+    name: file.name,
+    type: file.type,
+    file,
+  }));
+}
+
 /** SendGrid Inbound Parse (raw mode: `email`; parsed mode: headers/text/html/attachmentN). */
-export async function fromSendGrid(form: FormData): Promise<Uint8Array> {
-  const raw = form.get("email");
-  if (typeof raw === "string" && raw.length > 0) return encoder.encode(raw);
+export function fromSendGrid(form: PostedForm): RebuiltMail {
+  const rawField = form.bytes("email");
+  if (rawField && rawField.length > 0) return raw(rawField);
   const headerBlock = form.get("headers");
-  if (typeof headerBlock !== "string") {
-    throw new HttpError(422, "Cannot read SendGrid mail: neither email nor headers is present");
+  if (headerBlock === null) {
+    throw new ProviderMailError("Cannot read SendGrid mail: neither email nor headers is present");
   }
-  const attachments: PostedAttachment[] = [];
-  for (const [key, value] of form.entries()) {
-    if (/^attachment\d+$/.test(key)) {
-      const file = await fileBytes(value);
-      if (file) attachments.push(file);
-    }
-  }
-  const text = form.get("text");
-  const html = form.get("html");
-  return buildRawMessage({
-    headers: headerBlockToPairs(headerBlock),
-    text: typeof text === "string" ? text : null,
-    html: typeof html === "string" ? html : null,
-    attachments,
-  });
+  const { attachments, extra, notes } = placeFiles(formFiles(form, /^attachment\d+$/), "SendGrid");
+  return {
+    raw: buildRawMessage({
+      headers: headerBlockToPairs(headerBlock),
+      text: form.get("text"),
+      html: form.get("html"),
+      attachments,
+    }),
+    extraAttachments: extra,
+    notes,
+  };
 }
 
 /** Mailgun routes (forward): body-mime when "raw MIME", else body-plain/body-html and headers. */
-export async function fromMailgun(form: FormData): Promise<Uint8Array> {
-  const raw = form.get("body-mime");
-  if (typeof raw === "string" && raw.length > 0) return encoder.encode(raw);
+export function fromMailgun(form: PostedForm): RebuiltMail {
+  const rawField = form.bytes("body-mime");
+  if (rawField && rawField.length > 0) return raw(rawField);
   let headers: Array<[string, string]> = [];
   const json = form.get("message-headers");
-  if (typeof json === "string") {
+  if (json !== null) {
     try {
       const parsed = JSON.parse(json);
       if (Array.isArray(parsed)) {
@@ -210,7 +267,7 @@ export async function fromMailgun(form: FormData): Promise<Uint8Array> {
         ) as Array<[string, string]>;
       }
     } catch {
-      throw new HttpError(422, "Cannot read Mailgun mail: message-headers is not JSON");
+      throw new ProviderMailError("Cannot read Mailgun mail: message-headers is not JSON");
     }
   }
   if (headers.length === 0) {
@@ -228,26 +285,22 @@ export async function fromMailgun(form: FormData): Promise<Uint8Array> {
       ] as const
     ) {
       const value = form.get(field);
-      if (typeof value === "string" && value) headers.push([name, value]);
+      if (value) headers.push([name, value]);
     }
   }
   if (!headers.some(([n]) => n.toLowerCase() === "from")) {
     const sender = form.get("sender");
-    if (typeof sender === "string" && sender) headers.push(["From", sender]);
+    if (sender) headers.push(["From", sender]);
   }
-  const attachments: PostedAttachment[] = [];
-  for (const [key, value] of form.entries()) {
-    if (/^attachment-\d+$/.test(key)) {
-      const file = await fileBytes(value);
-      if (file) attachments.push(file);
-    }
-  }
-  const text = form.get("body-plain");
-  const html = form.get("body-html");
-  return buildRawMessage({
-    headers,
-    text: typeof text === "string" ? text : null,
-    html: typeof html === "string" ? html : null,
-    attachments,
-  });
+  const { attachments, extra, notes } = placeFiles(formFiles(form, /^attachment-\d+$/), "Mailgun");
+  return {
+    raw: buildRawMessage({
+      headers,
+      text: form.get("body-plain"),
+      html: form.get("body-html"),
+      attachments,
+    }),
+    extraAttachments: extra,
+    notes,
+  };
 }

@@ -9,9 +9,12 @@
  * - A message is marked \Seen only after its ticket (or dead letter) and its row in
  *   app_private.email_poll_messages have committed together. A crash in between is harmless:
  *   the next run finds the row (or intake finds the Message-ID) and only sets the flag.
- * - A failing message is retried with backoff (3 attempts), then kept as an intake dead letter
- *   with its raw bytes and marked \Seen; later messages are processed meanwhile. The UID
- *   cursor only advances over a finished prefix, so nothing behind a failure is skipped.
+ * - A failing message is retried 3 times with backoff (email_poll_max_attempts = 4 attempts in
+ *   all), then kept as an intake dead letter with its raw bytes and marked \Seen; later
+ *   messages are processed meanwhile. The UID cursor only advances over a finished prefix, so
+ *   nothing behind a failure is skipped.
+ * - A message larger than maxMessageBytes is read only in part (a partial FETCH of its first
+ *   bytes) and becomes a ticket from that part, with the truncation noted: bounded memory.
  * - A UIDVALIDITY change (mailbox recreated or rebuilt) does not re-import the mailbox: the
  *   messages that existed then are taken in only when unseen (see email_poll_sync_mailbox).
  */
@@ -22,14 +25,15 @@ import type { OwnMail } from "../_shared/mail/automated.ts";
 import {
   emailToMessage,
   MailParseError,
+  MAX_PARSE_BYTES,
   parseEmail,
   unusableReason,
 } from "../_shared/mail/parse.ts";
 import { idempotencyKey, type NormalisedMessage } from "../_shared/normalise.ts";
-import { withRetries } from "../_shared/retry.ts";
+import { RETRIES, withRetries } from "../_shared/retry.ts";
 
-/** Messages larger than this are not downloaded: their headers become a dead letter. */
-export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+/** Bytes read of one message: a larger one is read from its first part (what the parser reads). */
+export const MAX_MESSAGE_BYTES = MAX_PARSE_BYTES;
 
 /** The open mailbox as the poller needs it (imapflow in mailbox.ts, a fake in tests). */
 export interface MailboxSession {
@@ -39,10 +43,11 @@ export interface MailboxSession {
   search(from: number, to: number, unseenOnly: boolean): Promise<number[]>;
   /** The message's size in bytes, or null when it no longer exists. */
   size(uid: number): Promise<number | null>;
-  /** The raw message (read without setting \Seen), or null when it no longer exists. */
-  source(uid: number): Promise<Uint8Array | null>;
-  /** The raw header block only. */
-  header(uid: number): Promise<Uint8Array | null>;
+  /**
+   * The raw message (read without setting \Seen), only its first maxBytes when given; null
+   * when it no longer exists.
+   */
+  source(uid: number, maxBytes?: number): Promise<Uint8Array | null>;
   markSeen(uid: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -272,21 +277,14 @@ export async function pollMailbox(
         let work: MessageWork;
         if (size === null) {
           work = { kind: "skipped", reason: "the message was expunged before it was read" };
-        } else if (size > limits.maxMessageBytes) {
-          raw = await session.header(uid);
-          work = {
-            kind: "dead_letter",
-            reason:
-              `message of ${size} bytes is larger than ${limits.maxMessageBytes} bytes: not downloaded (headers kept)`,
-            raw,
-            details: { source: "email-poll", mailbox: key, uid, size, headers_only: true },
-          };
         } else {
-          raw = await session.source(uid);
+          // A message larger than the parser reads is fetched only in part: bounded memory.
+          const partial = size > limits.maxMessageBytes;
+          raw = await session.source(uid, partial ? limits.maxMessageBytes : undefined);
           bytes += raw?.length ?? 0;
           work = raw === null
             ? { kind: "skipped", reason: "the message was expunged before it was read" }
-            : await workFor(raw, deps.own, { mailbox: key, uid });
+            : await workFor(raw, deps.own, { mailbox: key, uid }, partial ? size : undefined);
           if (work.kind === "intake") messageId = work.message.messageId ?? null;
         }
         const result = await retry(() => deps.store.commit(key, owner, validity, uid, work));
@@ -337,11 +335,12 @@ async function workFor(
   raw: Uint8Array,
   own: OwnMail,
   where: { mailbox: string; uid: number },
+  totalBytes?: number,
 ): Promise<MessageWork> {
   let reason: string | null;
   let parsed = null;
   try {
-    parsed = await parseEmail(raw, own);
+    parsed = await parseEmail(raw, own, { totalBytes });
     reason = unusableReason(parsed);
   } catch (error) {
     if (!(error instanceof MailParseError)) throw error;
@@ -352,7 +351,12 @@ async function workFor(
       kind: "dead_letter",
       reason: reason ?? "unparsable",
       raw,
-      details: { source: "email-poll", ...where, subject: parsed?.subject ?? null },
+      details: {
+        source: "email-poll",
+        ...where,
+        subject: parsed?.subject ?? null,
+        ...(totalBytes ? { total_bytes: totalBytes, raw_truncated: true } : {}),
+      },
     };
   }
   const message = emailToMessage(parsed, { source: "email-poll", imap_uid: where.uid });
@@ -409,18 +413,15 @@ export function createEmailPollHandler(deps: EmailPollDeps): (req: Request) => P
   }, deps.log);
 }
 
-/** Opens the mailbox, retrying a failed connection 3 times with backoff (1 s, 4 s). */
-async function openWithRetries(
+/** Opens the mailbox, retrying a failed connection 3 times with backoff (1 s, 4 s, 16 s). */
+function openWithRetries(
   open: () => Promise<MailboxSession>,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep?: (ms: number) => Promise<void>,
 ): Promise<MailboxSession> {
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await open();
-    } catch (error) {
-      const transient = error instanceof MailboxUnavailableError;
-      if (attempt >= 3 || !transient) throw error;
-      await sleep(1000 * 4 ** (attempt - 1));
-    }
-  }
+  return withRetries(open, {
+    retries: RETRIES,
+    baseMs: 1000,
+    sleep,
+    transient: (error) => error instanceof MailboxUnavailableError,
+  });
 }

@@ -14,7 +14,7 @@ import {
 const TOKEN = "service-token";
 const KEY = "support@imap.example.com:993/INBOX";
 
-function raw(n: number, extra: string[] = []): string {
+function raw(n: number, extra: string[] = [], body = `Body of question ${n}.`): string {
   return [
     `From: Customer ${n} <c${n}@example.com>`,
     "To: help@support.example.com",
@@ -22,7 +22,7 @@ function raw(n: number, extra: string[] = []): string {
     `Message-ID: <m${n}@example.com>`,
     ...extra,
     "",
-    `Body of question ${n}.`,
+    body,
     "",
   ].join("\r\n");
 }
@@ -72,12 +72,9 @@ class FakeMailbox {
         check(uid);
         return Promise.resolve(box.messages.get(uid)?.bytes.length ?? null);
       },
-      source: (uid: number) => Promise.resolve(box.messages.get(uid)?.bytes ?? null),
-      header: (uid: number) => {
-        const bytes = box.messages.get(uid)?.bytes;
-        if (!bytes) return Promise.resolve(null);
-        const text = new TextDecoder().decode(bytes);
-        return Promise.resolve(new TextEncoder().encode(text.slice(0, text.indexOf("\r\n\r\n"))));
+      source: (uid: number, maxBytes?: number) => {
+        const bytes = box.messages.get(uid)?.bytes ?? null;
+        return Promise.resolve(maxBytes && bytes ? bytes.slice(0, maxBytes) : bytes);
       },
       markSeen: (uid: number) => {
         const m = box.messages.get(uid);
@@ -101,11 +98,12 @@ class FakeStore implements PollStore {
   leaseOwner: string | null = null;
   rows = new Map<string, Row>();
   intakes: Array<{ uid: number; messageId: string | null }> = [];
+  works: MessageWork[] = [];
   deadLetters: Array<{ uid: number; reason: string; raw: Uint8Array | null }> = [];
   failIntake: (messageId: string | null) => Error | null = () => null;
   warnings: string[] = [];
   finished: Array<string | null> = [];
-  maxAttempts = 3;
+  maxAttempts = 4;
   seenIds = new Set<string>();
 
   private key(validity: bigint, uid: number) {
@@ -152,6 +150,7 @@ class FakeStore implements PollStore {
     work: MessageWork,
   ): Promise<CommitResult> {
     this.requireLease(owner);
+    this.works.push(work);
     if (work.kind === "intake") {
       const failure = this.failIntake(work.message.messageId ?? null);
       if (failure) return Promise.reject(failure);
@@ -299,7 +298,7 @@ Deno.test("email-poll on first sight takes in unseen existing mail and leaves re
   assert.equal(body.last_uid, 2);
 });
 
-Deno.test("email-poll does not let a failing message block later ones; it dead-letters after 3 attempts", async () => {
+Deno.test("email-poll does not let a failing message block later ones; it dead-letters after 3 retries", async () => {
   const { box, store, poll } = setup();
   await poll();
   store.failIntake = (id) => id === "m2@example.com" ? new Error("forced failure") : null;
@@ -316,12 +315,14 @@ Deno.test("email-poll does not let a failing message block later ones; it dead-l
   assert.equal(second.body.created, 1, "message 4 is processed, 3 is not processed again");
   assert.equal(second.body.failed, 1);
   const third = await poll();
-  assert.equal(third.body.dead_letters, 1);
-  assert.equal(third.body.last_uid, 4);
+  assert.equal(third.body.failed, 1, "the third retry is still to come");
+  const fourth = await poll();
+  assert.equal(fourth.body.dead_letters, 1);
+  assert.equal(fourth.body.last_uid, 4);
   assert.equal(box.seen(bad), true);
   assert.deepEqual(store.intakes.map((i) => i.uid), [1, 3, 4]);
   assert.equal(store.deadLetters.length, 1);
-  assert.match(store.deadLetters[0].reason, /failed 3 times: forced failure/);
+  assert.match(store.deadLetters[0].reason, /failed 4 times: forced failure/);
   assert.ok(store.deadLetters[0].raw && store.deadLetters[0].raw.length > 0, "raw bytes kept");
 });
 
@@ -356,16 +357,21 @@ Deno.test("email-poll keeps an unparsable or senderless message as a dead letter
   assert.ok(box.seen(1) && box.seen(2));
 });
 
-Deno.test("email-poll does not download a message above the size cap: its headers become a dead letter", async () => {
-  const { box, store, poll } = setup({ limits: { maxMessageBytes: 200 } });
+Deno.test("email-poll reads a message above the size cap only in part and takes it in truncated", async () => {
+  const { box, store, poll } = setup({ limits: { maxMessageBytes: 400 } });
   await poll();
-  box.add(raw(1, [`X-Padding: ${"x".repeat(300)}`]));
+  const uid = box.add(raw(1, [], `${"The log follows. ".repeat(10)}\r\n${"x".repeat(5000)}`));
   const { body } = await poll();
-  assert.equal(body.dead_letters, 1);
-  assert.match(store.deadLetters[0].reason, /larger than 200 bytes/);
-  const kept = new TextDecoder().decode(store.deadLetters[0].raw!);
-  assert.match(kept, /Subject: Question 1/);
-  assert.doesNotMatch(kept, /Body of question/);
+  assert.equal(body.created, 1);
+  assert.equal(body.dead_letters, 0);
+  assert.equal(store.works[0].kind, "intake");
+  const work = store.works[0] as Extract<MessageWork, { kind: "intake" }>;
+  assert.match(
+    String(work.message.metadata.truncated),
+    /message of \d+ bytes: only its first 400 bytes/,
+  );
+  assert.match(work.message.body, /^The log follows\./);
+  assert.ok(box.seen(uid));
 });
 
 Deno.test("email-poll answers skipped while another poll holds the lease", async () => {
@@ -437,7 +443,7 @@ Deno.test("email-poll answers 502 and releases the lease when the mailbox cannot
   const { status, body } = await poll();
   assert.equal(status, 502);
   assert.match(String(body.details.reason), /ECONNREFUSED/);
-  assert.equal(box.opens, 3, "the connection is tried 3 times");
+  assert.equal(box.opens, 4, "the connection is tried once and retried 3 times");
   assert.equal(store.leaseOwner, null);
   assert.equal(store.finished.length, 1);
   assert.match(String(store.finished[0]), /ECONNREFUSED/);

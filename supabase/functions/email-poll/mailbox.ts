@@ -73,15 +73,12 @@ export async function openImapMailbox(settings: ImapSettings): Promise<MailboxSe
         const message = await client.fetchOne(String(uid), { size: true }, { uid: true });
         return message ? Number(message.size) : null;
       }),
-    source: (uid) =>
+    source: (uid, maxBytes) =>
       command(async () => {
-        const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
+        // BODY.PEEK[]<0.maxBytes>: the first bytes only, without setting \Seen.
+        const source = maxBytes ? { start: 0, maxLength: maxBytes } : true;
+        const message = await client.fetchOne(String(uid), { source }, { uid: true });
         return message && message.source ? new Uint8Array(message.source) : null;
-      }),
-    header: (uid) =>
-      command(async () => {
-        const message = await client.fetchOne(String(uid), { headers: true }, { uid: true });
-        return message && message.headers ? new Uint8Array(message.headers) : null;
       }),
     markSeen: (uid) =>
       command(async () => {

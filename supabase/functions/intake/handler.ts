@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { HttpError, json, requireMethod, withErrors } from "../_shared/http.ts";
+import {
+  HttpError,
+  isDatabaseUnavailable,
+  json,
+  requireMethod,
+  withErrors,
+} from "../_shared/http.ts";
 import type { Log } from "../_shared/log.ts";
 import {
   collapseWhitespace,
@@ -9,7 +15,9 @@ import {
   type NormalisedMessage,
   stripControls,
   subjectFromBody,
+  toIntakeJson,
 } from "../_shared/normalise.ts";
+import { withRetries } from "../_shared/retry.ts";
 import { authenticate, type IntakeAuthConfig } from "./auth.ts";
 import {
   type AttachmentInfo,
@@ -78,11 +86,16 @@ export const IntakeBody = z.object({
 }).strict();
 export type IntakeBody = z.infer<typeof IntakeBody>;
 
+/** What intake did: a new ticket, a repeat of one, or a reply on an existing ticket. */
+export type IntakeOutcome = "created" | "duplicate" | "reply" | "reopened";
+
 /** Result of storing a message. */
 export interface IntakeResult {
   ticketId: string;
   ticketNumber: number;
   duplicate: boolean;
+  /** Absent from older stores: then created or duplicate, by the flag. */
+  outcome?: IntakeOutcome;
 }
 
 /** A request refused by a rate limit kept in the database. */
@@ -109,6 +122,13 @@ export interface TicketIntakeStore {
   recordHoneypot(
     options: { clientIp: string | null; context: Record<string, unknown> },
   ): Promise<{ ticketNumber: number } | RateLimited>;
+  /** Keeps an accepted message that intake could not store; returns the dead letter's id. */
+  deadLetter?(
+    channel: NormalisedMessage["channel"],
+    reason: string,
+    raw: Uint8Array,
+    details: Record<string, unknown>,
+  ): Promise<number>;
 }
 
 /** Everything the intake handler needs. */
@@ -127,10 +147,19 @@ export interface IntakeDeps {
   log: Log;
   /** Current time in unix seconds (tests). */
   now?: () => number;
+  /** Sleep between retries of transient database failures (tests pass a no-op). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Name of the form field humans leave empty; bots that fill it get a decoy answer. */
 export const HONEYPOT_FIELD = "website";
+
+const LOG_LINES: Record<IntakeOutcome, string> = {
+  created: "ticket created",
+  duplicate: "duplicate received",
+  reply: "reply added to its ticket",
+  reopened: "reply reopened its ticket",
+};
 
 /** Turns a validated body into the normalised message. */
 export function normaliseIntake(
@@ -260,13 +289,24 @@ export function createIntakeHandler(
     // Unauthenticated posts next to configured keys come from a public web form.
     if (caller.kind === "public" && !caller.open) body.channel = "web";
     const message = normaliseIntake(body, received.kind === "form" ? received.attachments : []);
+    // Nobody vouches for a public post's sender: a [#T-n] subject must not reach that ticket.
+    if (caller.kind === "public") message.threadBySubject = false;
     const key = await intakeKey(message);
-    const result = await deps.store.intake(key, message, { clientIp: ip });
+    let result: IntakeResult | RateLimited;
+    try {
+      result = await withRetries(() => deps.store.intake(key, message, { clientIp: ip }), {
+        sleep: deps.sleep,
+      });
+    } catch (error) {
+      if (!deps.store.deadLetter || isDatabaseUnavailable(error)) throw error;
+      return await keepAsDeadLetter(message, key, error, deps.store.deadLetter);
+    }
     if ("limitedBy" in result) {
       deps.log("rate limited", { limit: result.limitedBy, retry_after: result.retryAfterSeconds });
       throw rateLimitError(result);
     }
-    deps.log(result.duplicate ? "duplicate received" : "ticket created", {
+    const outcome = result.outcome ?? (result.duplicate ? "duplicate" : "created");
+    deps.log(LOG_LINES[outcome], {
       ticket: result.ticketId,
       number: result.ticketNumber,
       channel: message.channel,
@@ -277,9 +317,34 @@ export function createIntakeHandler(
       ticket_id: result.ticketId,
       ticket_number: result.ticketNumber,
       duplicate: result.duplicate,
+      outcome,
       idempotency_key: key,
-    }, { status: result.duplicate ? 200 : 201 });
+    }, { status: outcome === "created" ? 201 : 200 });
   }, deps.log);
+
+  /** A message intake failed to store after its retries (not an outage): kept, answered 202. */
+  async function keepAsDeadLetter(
+    message: NormalisedMessage,
+    key: string,
+    error: unknown,
+    deadLetter: NonNullable<TicketIntakeStore["deadLetter"]>,
+  ): Promise<Response> {
+    const cause = error instanceof Error ? error.message : String(error);
+    const raw = new TextEncoder().encode(
+      JSON.stringify({ idempotency_key: key, message: toIntakeJson(message) }),
+    );
+    const id = await withRetries(
+      () =>
+        deadLetter(message.channel, `intake failed after its retries: ${cause}`, raw, {
+          source: "intake",
+          subject: message.subject.slice(0, 200),
+          email: message.email,
+        }),
+      { sleep: deps.sleep },
+    );
+    deps.log("intake failed: message kept as a dead letter", { dead_letter: id, error: cause });
+    return json({ outcome: "dead_letter", dead_letter_id: id }, { status: 202 });
+  }
 
   /** A decoy 201 for a filled honeypot: logged and rate-limited, nothing stored. */
   async function answerHoneypot(
@@ -295,7 +360,9 @@ export function createIntakeHandler(
       user_agent: req.headers.get("user-agent")?.slice(0, 300) ?? null,
       attachments: received.kind === "form" ? received.attachments.length : 0,
     };
-    const result = await deps.store.recordHoneypot({ clientIp: ip, context });
+    const result = await withRetries(() => deps.store.recordHoneypot({ clientIp: ip, context }), {
+      sleep: deps.sleep,
+    });
     if ("limitedBy" in result) throw rateLimitError(result);
     deps.log("honeypot filled: post dropped", { origin: context.origin });
     const decoy = await intakeKey({
@@ -311,6 +378,7 @@ export function createIntakeHandler(
       ticket_id: crypto.randomUUID(),
       ticket_number: result.ticketNumber,
       duplicate: false,
+      outcome: "created",
       idempotency_key: decoy,
     }, { status: 201 });
   }

@@ -78,6 +78,7 @@ Deno.test("createIntakeHandler() returns 201 and stores a new ticket", async () 
     ticket_id: "t-42",
     ticket_number: 42,
     duplicate: false,
+    outcome: "created",
     idempotency_key: store.calls[0].key,
   });
   assert.match(body.idempotency_key, /^[0-9a-f]{64}$/);
@@ -103,6 +104,8 @@ Deno.test("createIntakeHandler() passes the normalised message to the store", as
     body: "Hello,\n\nI am locked out.",
     attachments: [],
     metadata: { source: "form", tags: ["a"] },
+    // Nothing is configured, so this is a public post: it never threads by subject.
+    threadBySubject: false,
   });
   assert.equal(key, await idempotencyKey(message));
 });
@@ -426,9 +429,11 @@ Deno.test("createIntakeHandler() answers a filled honeypot like a success and st
   assert.deepEqual(Object.keys(body).sort(), [
     "duplicate",
     "idempotency_key",
+    "outcome",
     "ticket_id",
     "ticket_number",
   ]);
+  assert.equal(body.outcome, "created");
   assert.equal(body.ticket_number, 1002);
   assert.equal(store.calls.length, 0);
   assert.equal(store.honeypots.length, 1);
@@ -559,4 +564,99 @@ Deno.test("createIntakeHandler() allows the signature headers in CORS preflights
   );
   assert.equal(res.status, 204);
   assert.match(res.headers.get("access-control-allow-headers") ?? "", /x-ists-signature/);
+});
+
+Deno.test("createIntakeHandler() answers 200 with outcome reply when the message joined a ticket", async () => {
+  const log = recordingLog();
+  const store = stubStore({ ticketId: "t-9", ticketNumber: 9, outcome: "reply" });
+  const res = await handler({ store, log, apiKeys: ["k-1"] })(
+    post({ ...VALID, subject: "Re: [#T-9] Cannot log in" }, { "x-api-key": "k-1" }),
+  );
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.outcome, "reply");
+  assert.equal(body.ticket_id, "t-9");
+  assert.equal(body.duplicate, false);
+  assert.deepEqual(log.lines.map((l) => l.msg), ["reply added to its ticket"]);
+  assert.equal(store.calls[0].message.threadBySubject, undefined, "a keyed caller may thread");
+});
+
+Deno.test("createIntakeHandler() never lets a public post thread by a subject reference", async () => {
+  const store = stubStore();
+  const h = handler({
+    store,
+    apiKeys: ["k-1"],
+    publicForm: true,
+    corsOrigins: ["https://forms.example.com"],
+  });
+  const res = await h(
+    post({ ...VALID, subject: "[#T-1] let me in" }, { origin: "https://forms.example.com" }),
+  );
+  assert.equal(res.status, 201);
+  await res.body?.cancel();
+  assert.equal(store.calls[0].message.threadBySubject, false);
+});
+
+Deno.test("createIntakeHandler() retries a transient database failure 3 times", async () => {
+  const store = stubStore();
+  let calls = 0;
+  const flaky: TicketIntakeStore = {
+    ...store,
+    intake(key, message, options) {
+      calls++;
+      if (calls <= 3) {
+        return Promise.reject(Object.assign(new Error("deadlock"), { code: "40P01" }));
+      }
+      return store.intake(key, message, options);
+    },
+  };
+  const res = await handler({ store: flaky, sleep: () => Promise.resolve() })(post(VALID));
+  assert.equal(res.status, 201);
+  await res.body?.cancel();
+  assert.equal(calls, 4);
+});
+
+Deno.test("createIntakeHandler() answers 503 when the database stays unreachable, keeping nothing", async () => {
+  let calls = 0;
+  const deadLetters: string[] = [];
+  const down: TicketIntakeStore = {
+    ...stubStore(),
+    intake() {
+      calls++;
+      return Promise.reject(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
+    },
+    deadLetter(_channel, reason) {
+      deadLetters.push(reason);
+      return Promise.resolve(1);
+    },
+  };
+  const res = await handler({ store: down, sleep: () => Promise.resolve() })(post(VALID));
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("retry-after"), "5");
+  await res.body?.cancel();
+  assert.equal(calls, 4);
+  assert.deepEqual(deadLetters, []);
+});
+
+Deno.test("createIntakeHandler() keeps a message intake cannot store as a dead letter (202)", async () => {
+  const kept: { channel: string; reason: string; raw: Uint8Array; details: unknown }[] = [];
+  const broken: TicketIntakeStore = {
+    ...stubStore(),
+    intake() {
+      return Promise.reject(Object.assign(new Error("value too long"), { code: "22001" }));
+    },
+    deadLetter(channel, reason, raw, details) {
+      kept.push({ channel, reason, raw, details });
+      return Promise.resolve(77);
+    },
+  };
+  const res = await handler({ store: broken, sleep: () => Promise.resolve() })(post(VALID));
+  assert.equal(res.status, 202);
+  assert.deepEqual(await res.json(), { outcome: "dead_letter", dead_letter_id: 77 });
+  assert.equal(kept.length, 1);
+  assert.match(kept[0].reason, /intake failed after its retries: value too long/);
+  const raw = JSON.parse(new TextDecoder().decode(kept[0].raw));
+  assert.match(raw.idempotency_key, /^[0-9a-f]{64}$/);
+  assert.equal(raw.message.email, VALID.email);
+  assert.equal(raw.message.body, VALID.body);
 });

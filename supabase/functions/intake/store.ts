@@ -1,6 +1,12 @@
 import type { Sql } from "../_shared/db.ts";
 import { type NormalisedMessage, toIntakeJson } from "../_shared/normalise.ts";
-import type { IntakeOptions, IntakeResult, RateLimited, TicketIntakeStore } from "./handler.ts";
+import type {
+  IntakeOptions,
+  IntakeOutcome,
+  IntakeResult,
+  RateLimited,
+  TicketIntakeStore,
+} from "./handler.ts";
 
 interface LimitColumns {
   retry_after_seconds: number | null;
@@ -22,9 +28,14 @@ export function createSqlIntakeStore(sql: Sql): TicketIntakeStore {
       options: IntakeOptions = {},
     ): Promise<IntakeResult | RateLimited> {
       const [row] = await sql<
-        ({ ticket_id: string; ticket_number: string; duplicate: boolean } & LimitColumns)[]
+        ({
+          ticket_id: string;
+          ticket_number: string;
+          duplicate: boolean;
+          outcome: IntakeOutcome;
+        } & LimitColumns)[]
       >`
-        select ticket_id, ticket_number, duplicate, retry_after_seconds, limited_by
+        select ticket_id, ticket_number, duplicate, retry_after_seconds, limited_by, outcome
         from app_private.submit_intake(${key}, ${sql.json(toIntakeJson(message) as never)}, ${
         options.clientIp ?? null
       })`;
@@ -32,6 +43,7 @@ export function createSqlIntakeStore(sql: Sql): TicketIntakeStore {
         ticketId: row.ticket_id,
         ticketNumber: Number(row.ticket_number),
         duplicate: row.duplicate,
+        outcome: row.outcome,
       };
     },
     async recordHoneypot({ clientIp, context }) {
@@ -39,6 +51,13 @@ export function createSqlIntakeStore(sql: Sql): TicketIntakeStore {
         select ticket_number, retry_after_seconds, limited_by
         from app_private.record_intake_honeypot(${clientIp}, ${sql.json(context as never)})`;
       return limited(row) ?? { ticketNumber: Number(row.ticket_number) };
+    },
+    async deadLetter(channel, reason, raw, details) {
+      const [row] = await sql<{ id: string }[]>`
+        select app_private.intake_dead_letter(${channel}, ${reason}, ${raw}, ${
+        sql.json(details as never)
+      }) as id`;
+      return Number(row.id);
     },
   };
 }

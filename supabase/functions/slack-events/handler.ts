@@ -118,12 +118,15 @@ export function createSlackEventsHandler(
     }
     const envelope = parsed.data;
     const reason = ignoreReason(envelope, deps.supportChannels);
-    const received = await withRetries(() =>
-      deps.inbox.receive(envelope.event_id, object, {
-        ignoreReason: reason,
-        retryNum: retryNumber(req.headers),
-        retryReason: req.headers.get("x-slack-retry-reason"),
-      })
+    // 3 retries after 50, 200 and 800 ms: the answer still reaches Slack within its 3 s.
+    const received = await withRetries(
+      () =>
+        deps.inbox.receive(envelope.event_id, object, {
+          ignoreReason: reason,
+          retryNum: retryNumber(req.headers),
+          retryReason: req.headers.get("x-slack-retry-reason"),
+        }),
+      { baseMs: 50 },
     );
     deps.log(received.duplicate ? "slack event repeated" : "slack event stored", {
       event_id: envelope.event_id,

@@ -181,10 +181,19 @@ function bytesConcat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Parses one raw RFC 822 message. */
+/** What the caller knows about a message it could only read in part. */
+export interface PartialRead {
+  /** The size of the whole message when raw is only its first part. */
+  totalBytes?: number;
+  /** Other parts left out (e.g. attachments recorded by hash only). */
+  notes?: string[];
+}
+
+/** Parses one raw RFC 822 message (or its first part, see PartialRead). */
 export async function parseEmail(
   raw: Uint8Array | string,
   own: OwnMail = { domains: [], addresses: [] },
+  partial: PartialRead = {},
 ): Promise<ParsedEmail> {
   const input = typeof raw === "string" ? new TextEncoder().encode(raw) : raw;
   if (input.length === 0) throw new MailParseError("the message is empty");
@@ -279,9 +288,13 @@ export async function parseEmail(
 
   const full = normaliseBody(text);
   const reasons: string[] = [];
-  if (cut) {
-    reasons.push(`message larger than ${MAX_PARSE_BYTES} bytes: only the first part was read`);
+  const totalBytes = Math.max(input.length, partial.totalBytes ?? 0);
+  if (cut || totalBytes > input.length) {
+    reasons.push(
+      `message of ${totalBytes} bytes: only its first ${bytes.length} bytes were read for analysis`,
+    );
   }
+  reasons.push(...(partial.notes ?? []));
   if (fullSubject.length > MAX_SUBJECT_CHARS) {
     reasons.push(`subject longer than ${MAX_SUBJECT_CHARS} characters`);
   }
@@ -329,7 +342,7 @@ export async function parseEmail(
     attachments,
     automated,
     truncated: reasons.length > 0 ? reasons.join("; ") : null,
-    rawBytes: input.length,
+    rawBytes: totalBytes,
   };
 }
 

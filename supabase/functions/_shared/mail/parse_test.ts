@@ -243,7 +243,7 @@ Deno.test("parseEmail recognises auto-replies, bulk mail, loops and bounces", as
   assert.equal(await kind(["Auto-Submitted: auto-replied"]), "auto_reply");
   assert.equal(await kind(["Auto-Submitted: no"]), null);
   assert.equal(await kind(["X-Autoreply: yes"]), "auto_reply");
-  assert.equal(await kind(["X-Auto-Response-Suppress: All"]), "auto_reply");
+  assert.equal(await kind(["X-Auto-Response-Suppress: All"]), "possible_auto_reply");
   assert.equal(await kind(["Precedence: bulk"]), "bulk");
   assert.equal(await kind(["Precedence: list"]), "bulk");
   assert.equal(await kind(["List-Id: <news.example.com>"]), "bulk");
@@ -252,7 +252,7 @@ Deno.test("parseEmail recognises auto-replies, bulk mail, loops and bounces", as
   assert.equal(
     (await parseEmail(mail(["From: x@example.com", "Subject: Out of Office: away"], "x"), own))
       .automated.kind,
-    "auto_reply",
+    "possible_auto_reply",
   );
   const bounce = await parseEmail(
     mail(
@@ -323,8 +323,20 @@ Deno.test("an oversized mail is parsed from its first part and marked truncated"
   );
   const m = await parseEmail(raw, own);
   assert.equal(m.cleanText, "See the dump.");
-  assert.match(m.truncated ?? "", /only the first part was read/);
+  assert.match(m.truncated ?? "", /only its first \d+ bytes were read for analysis/);
   assert.ok(m.rawBytes > MAX_PARSE_BYTES);
+});
+
+Deno.test("parseEmail notes a message it was given only the first part of", async () => {
+  const head = mail(["From: ida@example.com", "Subject: partial"], "The beginning of a long mail.");
+  const m = await parseEmail(head, own, {
+    totalBytes: 30_000_000,
+    notes: ['attachment "scan.tif" of 29000000 bytes recorded by size and SHA-256 only'],
+  });
+  assert.equal(m.cleanText, "The beginning of a long mail.");
+  assert.equal(m.rawBytes, 30_000_000);
+  assert.match(m.truncated ?? "", /message of 30000000 bytes: only its first \d+ bytes were read/);
+  assert.match(m.truncated ?? "", /scan\.tif" of 29000000 bytes recorded by size and SHA-256 only/);
 });
 
 Deno.test("parseEmail cuts a subject longer than 998 characters and says so", async () => {
