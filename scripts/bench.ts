@@ -41,8 +41,8 @@ function percentile(sorted: number[], p: number): number {
 async function waitDrained(sql: postgres.Sql, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const [{ n }] =
-      await sql`select count(*)::int as n from app_private.jobs where status in ('queued', 'running')`;
+    const [{ n }] = await sql`select count(*)::int as n from app_private.jobs
+        where status in ('queued', 'running') and stage <> 'send'`;
     if (n === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
