@@ -277,3 +277,30 @@ Deno.test("control endpoints let another process inject failures and read calls"
   await (await fetch(`${root}_fake/reset`, { method: "POST" })).body?.cancel();
   assert.equal(fake.calls.length, 0);
 });
+
+Deno.test("startFakeOpenAi() answers embeddings with normalised vectors in input order", async () => {
+  await using fake = await startFakeOpenAi();
+  const res = await fetch(`${fake.url}/embeddings`, {
+    method: "POST",
+    headers: AUTH,
+    body: JSON.stringify({
+      model: "text-embedding-3-small",
+      input: ["reset password", "invoice"],
+      encoding_format: "float",
+    }),
+  });
+  const json = await res.json();
+  assert.equal(res.status, 200);
+  assert.deepEqual(json.data.map((d: { index: number }) => d.index), [0, 1]);
+  const v = json.data[0].embedding as number[];
+  assert.equal(v.length, 1536);
+  assert.ok(Math.abs(Math.hypot(...v) - 1) < 1e-3);
+  assert.ok(json.usage.prompt_tokens > 0);
+  const bad = await fetch(`${fake.url}/embeddings`, {
+    method: "POST",
+    headers: AUTH,
+    body: JSON.stringify({ model: "text-embedding-3-small", input: [] }),
+  });
+  assert.equal(bad.status, 400);
+  await bad.body?.cancel();
+});

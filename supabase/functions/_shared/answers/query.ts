@@ -22,11 +22,10 @@ export const MAX_QUERY_WORDS = 24;
  * matching more of them ranks higher.
  */
 export function searchQuery(subject: string, body: string): string {
-  const { text } = stripInjection(`${subject}\n${body}`);
-  const cleaned = text
+  const withoutLinks = `${subject}\n${body}`
     .replace(/https?:\/\/\S+/g, " ")
-    .replace(/\S+@\S+/g, " ")
-    .toLowerCase();
+    .replace(/\S+@\S+/g, " ");
+  const cleaned = stripInjection(withoutLinks).text.toLowerCase();
   const words: string[] = [];
   const seen = new Set<string>();
   for (const match of cleaned.matchAll(/[\p{L}][\p{L}\p{M}\d]*/gu)) {
