@@ -207,7 +207,8 @@ $$;
 
 -- Hybrid knowledge-base search, best first. Full-text search (title weighted over summary and
 -- tags over body, websearch_to_tsquery syntax: words, "phrases", or, -not) ranked by ts_rank;
--- with p_embedding, the most similar articles; and the ticket's sub-category (or category).
+-- with p_embedding, the most similar articles (cosine ≥ 0.2); and the ticket's sub-category
+-- (or category).
 -- The three rankings are combined by reciprocal rank fusion: score = Σ weight / (50 + rank).
 -- Articles in p_locale and in English are searched. Security invoker: agents see what RLS
 -- lets them read; the respond stage calls it as the service role.
@@ -259,7 +260,7 @@ as $$
   semantic as (
     select s.id, s.similarity, row_number() over (order by s.similarity desc, s.id) as rank_ix
     from public.kb_similar_articles(p_embedding, 30) s
-    where p_embedding is not null and s.id in (select c.id from candidates c)
+    where p_embedding is not null and s.similarity >= 0.2 and s.id in (select c.id from candidates c)
   ),
   scored as (
     select c.id,
