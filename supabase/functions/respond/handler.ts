@@ -4,11 +4,11 @@
  * OpenAI), draft an answer, run the quality gates and decide between auto-send and review;
  * SQL records the answer, the decision and the event, and queues sending.
  */
-import { decideAutoSend } from "../_shared/answers/decision.ts";
+import { decideAutoSend, type Decision } from "../_shared/answers/decision.ts";
 import { failedGates, type GateResults, runGates } from "../_shared/answers/gates.ts";
 import { addressee } from "../_shared/answers/names.ts";
 import { searchQuery } from "../_shared/answers/query.ts";
-import type { AnswerTicket, AnswerWriter, KbArticle } from "../_shared/answers/types.ts";
+import type { AnswerTicket, AnswerWriter, Draft, KbArticle } from "../_shared/answers/types.ts";
 import { stripInjection } from "../_shared/ai/local/injection.ts";
 import type { Embedder } from "../_shared/ai/openai_embed.ts";
 import type { Log } from "../_shared/log.ts";
@@ -116,64 +116,88 @@ export function createRespondProcessor(deps: RespondDeps) {
       try {
         const context = present[i];
         if (!context) throw new Error(`ticket ${job.ticketId} not found`);
-        const { ticket } = context;
-        const text = ticketSearchText(ticket);
-        const articles = await deps.store.search({
-          query: searchQuery(text.subject, text.body),
-          limit: settings.kbArticles,
-          category: ticket.category,
-          subCategory: ticket.subCategory,
-          locale: ticket.language,
-          embedding: vectors.vectors[i] ?? null,
-        });
-        const draft = await deps.writer.draft({ ticket, articles });
-        const gates = runGates({
-          text: draft.body,
-          language: draft.language,
-          name: addressee(ticket.customerName),
-          articles,
-          customerText: `${ticket.subject}\n${ticket.body}`,
-          sourceText: draft.bodyEn,
-        });
-        const decision = decideAutoSend({
-          gates,
-          confidence: draft.confidence,
-          minConfidence: settings.minConfidence,
-          blockers: context.blockers,
-          reviewReasons: draft.reviewReasons,
-        });
-        const cost = (draft.totalCost ?? 0) + (vectors.costs[i] ?? 0);
-        const result: StoredResponse = {
-          body: draft.body,
-          body_en: draft.bodyEn,
-          language: draft.language,
-          confidence: draft.confidence,
-          model: draft.model,
-          provider: draft.provider,
-          prompt_tokens: draft.promptTokens,
-          completion_tokens: draft.completionTokens,
-          total_cost: draft.totalCost === null && !vectors.costs[i] ? null : round(cost),
-          gates,
-          kb_article_ids: draft.citedArticleIds,
-          kb_articles: articles.map((a) => ({ id: a.id, slug: a.slug, score: round(a.score) })),
-          auto_send: decision.autoSend,
-          review_reasons: decision.reasons,
-          fallback_reason: draft.fallback?.reason ?? null,
-          fallback_from: draft.fallback?.from ?? null,
-        };
+        const answer = await answerTicket(deps, context, settings, vectors.vectors[i] ?? null);
+        const cost = (answer.result.total_cost ?? 0) + (vectors.costs[i] ?? 0);
+        if (vectors.costs[i]) answer.result.total_cost = round(cost);
         deps.log("answer drafted", {
-          ticket: ticket.ticketId,
-          model: draft.model,
-          decision: decision.autoSend ? "auto_send" : "review",
-          failed_gates: failedGates(gates),
+          ticket: context.ticket.ticketId,
+          model: answer.result.model,
+          decision: answer.decision.autoSend ? "auto_send" : "review",
+          failed_gates: failedGates(answer.gates),
         });
-        return { job, result };
+        return { job, result: answer.result };
       } catch (error) {
         return { job, error: error instanceof Error ? error.message : String(error) };
       }
     }));
     return await deps.store.recordBatch(items);
   };
+}
+
+/** One answer with everything that went into it. */
+export interface TicketAnswer {
+  result: StoredResponse;
+  articles: KbArticle[];
+  draft: Draft;
+  gates: GateResults;
+  decision: Decision;
+}
+
+/**
+ * Searches the knowledge base for one ticket, drafts the answer, runs the gates and decides
+ * (used by the stage, and by `npm run eval -- responses`).
+ */
+export async function answerTicket(
+  deps: Pick<RespondDeps, "store" | "writer">,
+  context: RespondContext,
+  settings: RespondSettings,
+  embedding: number[] | null,
+): Promise<TicketAnswer> {
+  const { ticket } = context;
+  const text = ticketSearchText(ticket);
+  const articles = await deps.store.search({
+    query: searchQuery(text.subject, text.body),
+    limit: settings.kbArticles,
+    category: ticket.category,
+    subCategory: ticket.subCategory,
+    locale: ticket.language,
+    embedding,
+  });
+  const draft = await deps.writer.draft({ ticket, articles });
+  const gates = runGates({
+    text: draft.body,
+    language: draft.language,
+    name: addressee(ticket.customerName),
+    articles,
+    customerText: `${ticket.subject}\n${ticket.body}`,
+    sourceText: draft.bodyEn,
+  });
+  const decision = decideAutoSend({
+    gates,
+    confidence: draft.confidence,
+    minConfidence: settings.minConfidence,
+    blockers: context.blockers,
+    reviewReasons: draft.reviewReasons,
+  });
+  const result: StoredResponse = {
+    body: draft.body,
+    body_en: draft.bodyEn,
+    language: draft.language,
+    confidence: draft.confidence,
+    model: draft.model,
+    provider: draft.provider,
+    prompt_tokens: draft.promptTokens,
+    completion_tokens: draft.completionTokens,
+    total_cost: draft.totalCost === null ? null : round(draft.totalCost),
+    gates,
+    kb_article_ids: draft.citedArticleIds,
+    kb_articles: articles.map((a) => ({ id: a.id, slug: a.slug, score: round(a.score) })),
+    auto_send: decision.autoSend,
+    review_reasons: decision.reasons,
+    fallback_reason: draft.fallback?.reason ?? null,
+    fallback_from: draft.fallback?.from ?? null,
+  };
+  return { result, articles, draft, gates, decision };
 }
 
 /**
