@@ -2,6 +2,7 @@
 // Prints one "name: value" line per figure. ISTS_BENCH_* variables shorten the runs.
 import postgres from "postgres";
 import { MAX_PARSE_BYTES, parseEmail } from "../supabase/functions/_shared/mail/parse.ts";
+import { benchAnswers, printAnswerBench } from "./lib/bench_answers.ts";
 import { benchAssignment } from "./lib/bench_assign.ts";
 import { benchSlaSweep } from "./lib/bench_sla.ts";
 import { listMailFiles, loadSpamAssassin, mailDatasetsAvailable } from "./lib/mail_datasets.ts";
@@ -41,8 +42,8 @@ function percentile(sorted: number[], p: number): number {
 async function waitDrained(sql: postgres.Sql, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const [{ n }] =
-      await sql`select count(*)::int as n from app_private.jobs where status in ('queued', 'running')`;
+    const [{ n }] = await sql`select count(*)::int as n from app_private.jobs
+        where status in ('queued', 'running') and stage <> 'send'`;
     if (n === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -347,6 +348,9 @@ async function routedStats(run: string, since: Date) {
   );
   console.log(`sla_sweep_idle_ms_100k: ${r.idleSweepMs.toFixed(0)}`);
 }
+// 7. Answers: knowledge-base search over the bundled articles, the hybrid search over 1,000
+//    embedded articles (no pgvector), local answers per second.
+printAnswerBench(await benchAnswers(info.dbUrl));
 if (senderLimit) {
   await sql`update app_private.settings set value = ${senderLimit.value}
             where key = 'intake_limit_per_sender'`;

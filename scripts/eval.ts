@@ -6,6 +6,9 @@
  *
  * Run: npm run eval -- --provider local|openai [--dataset NAME] [--limit N] [--json FILE]
  *      [--datasets-dir DIR] [--mode parallel|combined]
+ *
+ * `npm run eval -- responses` evaluates the answers instead (scripts/lib/eval_responses.ts):
+ * over the bundled sample tickets, how many drafts pass every gate and would be auto-sent.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -34,6 +37,7 @@ import {
   summaryLines,
 } from "./lib/eval_metrics.ts";
 import { ROOT } from "./lib/paths.ts";
+import { runResponsesEval } from "./lib/eval_responses_report.ts";
 
 /** Options of `createOpenAiProvider` in openai_provider.ts (loaded only for --provider openai). */
 interface OpenAiOptions {
@@ -227,6 +231,7 @@ async function measureSpeed(provider: AiProvider, inputs: TriageInput[]) {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "responses") return await runResponsesEval(argv.slice(1));
   let args;
   try {
     args = parseEvalArgs(argv);

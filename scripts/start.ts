@@ -173,7 +173,7 @@ async function main() {
     for (const e of emails) if (e.ticketId && !shown.includes(e.ticketId)) shown.push(e.ticketId);
   }
 
-  console.log("\nWaiting for the pipeline (triage → route → notify)");
+  console.log("\nWaiting for the pipeline (triage → route → notify, respond)");
   const started = Date.now();
   const outcomes = await waitForPipeline(sql, shown, {
     timeoutMs: 180_000,
@@ -214,6 +214,14 @@ async function main() {
     `  queued:         ${count((t) => t.status === "queued")} (waiting for a free agent)`,
   );
   console.log(`  escalated:      ${count((t) => t.is_escalated)}`);
+  const [answers] = await sql<{ drafted: number; auto_sent: number }[]>`
+    select count(*)::int as drafted,
+           count(*) filter (where review_status = 'auto_sent')::int as auto_sent
+    from public.responses where ticket_id = any(${shown}::uuid[]) and quality_gates is not null`;
+  console.log(
+    `  AI answers:     ${answers.drafted} drafted from the knowledge base: ${answers.auto_sent} ` +
+      `auto-sent (queued for sending), ${answers.drafted - answers.auto_sent} waiting for review`,
+  );
   console.log(`  categories:     ${[...byCategory].map(([k, v]) => `${k} ${v}`).join(", ")}`);
   console.log(`  dead letters:   ${count((t) => t.dead)}`);
   console.log(

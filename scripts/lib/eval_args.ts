@@ -21,7 +21,8 @@ export class UsageError extends Error {}
 /** Usage text printed on `--help` and after a UsageError. */
 export const USAGE =
   "usage: npm run eval -- [--provider local|openai] [--dataset NAME[,NAME]] [--limit N] " +
-  "[--json FILE] [--datasets-dir DIR] [--mode parallel|combined] [--concurrency N] [--errors FIELD]";
+  "[--json FILE] [--datasets-dir DIR] [--mode parallel|combined] [--concurrency N] [--errors FIELD]\n" +
+  "       npm run eval -- responses [--input FILE.jsonl] [--json FILE] [--show]";
 
 /** Parses `--flag value` and `--flag=value` options. */
 export function parseEvalArgs(argv: string[]): EvalArgs {

@@ -11,6 +11,11 @@
 import { triageLocal } from "../../supabase/functions/_shared/ai/local_provider.ts";
 import { extractCustomerText } from "../../supabase/functions/_shared/ai/openai_prompts.ts";
 import type { CustomerTier } from "../../supabase/functions/_shared/ai/types.ts";
+import {
+  articleSteps,
+  composeAnswer,
+  empathyLine,
+} from "../../supabase/functions/_shared/answers/local_draft.ts";
 
 /** Failures the fake can inject into its next chat completion requests. */
 export type FakeOpenAiFailure =
@@ -242,6 +247,11 @@ export function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOp
         })),
       });
     }
+    if (route === "POST /embeddings") {
+      const problem = embeddingProblem(body);
+      if (problem) return apiError(400, problem, "invalid_request_error");
+      return Response.json(embeddingsOf(body as EmbeddingRequest));
+    }
     if (route !== "POST /chat/completions") {
       return apiError(404, `Invalid URL (${req.method} ${url.pathname})`, "invalid_request_error");
     }
@@ -398,8 +408,16 @@ export interface SpamOverride {
   probability: number;
 }
 
-/** The answer the fake gives by default: local triage facts shaped into the requested schema. */
+/**
+ * The answer the fake gives by default: for an answer draft, the template answer built from the
+ * first knowledge-base article in the prompt (confidence 0.95); for an answer translation, the
+ * answer with its greeting and closing in the target language; otherwise local triage facts
+ * shaped into the requested schema (with a configured spam probability where one matches).
+ */
 export function defaultAnswer(request: FakeChatRequest, spam: SpamOverride[] = []): object {
+  const schemaName = request.response_format?.json_schema?.name;
+  if (schemaName === "answer_draft") return fakeAnswerDraft(request);
+  if (schemaName === "answer_translation") return fakeAnswerTranslation(request);
   const user = [...request.messages].reverse().find((m) => m.role === "user");
   const content = textOf(user?.content);
   const customer = extractCustomerText(content) ?? { subject: "", body: content };
@@ -633,4 +651,114 @@ function parseJson(text: string): unknown {
 
 function isRecord(value: unknown): value is Body {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An embeddings request body as received. */
+export interface EmbeddingRequest {
+  model: string;
+  input: string | string[];
+  dimensions?: number;
+  encoding_format?: string;
+}
+
+/** Dimensions of the fake's embeddings unless the request asks for others (text-embedding-3-small's). */
+export const FAKE_EMBEDDING_DIMENSIONS = 1536;
+
+function embeddingProblem(body: unknown): string | undefined {
+  if (!isRecord(body)) return "We could not parse the JSON body of your request.";
+  if (typeof body.model !== "string" || !body.model) return "you must provide a model parameter";
+  const input = body.input;
+  const ok = typeof input === "string" ||
+    (Array.isArray(input) && input.length > 0 && input.every((i) => typeof i === "string"));
+  if (!ok) return "'input' must be a string or a non-empty array of strings";
+  if (body.encoding_format !== undefined && body.encoding_format !== "float") {
+    return "the fake answers encoding_format float only";
+  }
+  return undefined;
+}
+
+/** Deterministic embeddings: hashed, roughly stemmed words, L2-normalised (similar texts are close). */
+export function fakeEmbedding(text: string, dimensions = FAKE_EMBEDDING_DIMENSIONS): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const match of text.toLowerCase().matchAll(/[\p{L}\d]{3,}/gu)) {
+    const word = match[0].replace(/(ing|ed|es|s)$/, "");
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < word.length; i++) {
+      hash ^= word.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    vector[hash % dimensions] += (hash & 0x80000000) ? -1 : 1;
+  }
+  const norm = Math.sqrt(vector.reduce((n, x) => n + x * x, 0)) || 1;
+  return vector.map((x) => Math.round((x / norm) * 1e6) / 1e6);
+}
+
+function embeddingsOf(request: EmbeddingRequest): object {
+  const inputs = typeof request.input === "string" ? [request.input] : request.input;
+  const tokens = inputs.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
+  return {
+    object: "list",
+    data: inputs.map((text, index) => ({
+      object: "embedding",
+      index,
+      embedding: fakeEmbedding(text, request.dimensions ?? FAKE_EMBEDDING_DIMENSIONS),
+    })),
+    model: request.model,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  };
+}
+
+/** The template answer the fake "writes" from the prompt's first knowledge-base article. */
+function fakeAnswerDraft(request: FakeChatRequest): object {
+  const system = textOf(request.messages.find((m) => m.role === "system")?.content);
+  const user = textOf([...request.messages].reverse().find((m) => m.role === "user")?.content);
+  const name = system.match(/Begin with "Hi ([^"]+),"/)?.[1] ?? null;
+  const signature = system.match(/"([^"]+)" on the last line/)?.[1] ?? "Support";
+  const sentiment = user.match(/^Sentiment: (\w+) \(intensity: (\d+)\/10\)$/m);
+  const kb = user.slice(user.indexOf("<kb_articles>"), user.indexOf("</kb_articles>"));
+  const first = kb.split(/\n(?=\[\d+\] )/).find((block) => /^\[\d+\] /.test(block.trim()));
+  if (!first) {
+    const answer = composeAnswer({
+      name,
+      empathy: empathyLine(sentiment?.[1] ?? null, Number(sentiment?.[2] ?? 0)),
+      intro: "A teammate will look into your request and follow up with you here.",
+      steps: [],
+      url: null,
+      orgName: signature,
+    });
+    return { answer, confidence: 0.3, cited_urls: [] };
+  }
+  const lines = first.trim().split("\n");
+  const title = lines[0].replace(/^\[\d+\] /, "");
+  const url = lines.find((l) => l.startsWith("URL: "))?.slice(5).trim() ?? "";
+  const rest = lines.slice(lines.findIndex((l) => l.startsWith("URL: ")) + 1).join("\n");
+  const summary = rest.split("\n")[0] ?? "";
+  const answer = composeAnswer({
+    name,
+    empathy: empathyLine(sentiment?.[1] ?? null, Number(sentiment?.[2] ?? 0)),
+    intro: `${summary} These steps are from our guide "${title}":`.trim(),
+    steps: articleSteps(rest),
+    url,
+    orgName: signature,
+  });
+  return { answer, confidence: 0.95, cited_urls: url ? [url] : [] };
+}
+
+const FAKE_PHRASES: Record<string, [string, string]> = {
+  de: ["Hallo", "Viele Grüße,"],
+  es: ["Hola", "Saludos,"],
+  fr: ["Bonjour", "Cordialement,"],
+  it: ["Ciao", "Cordiali saluti,"],
+  pt: ["Olá", "Cumprimentos,"],
+  nl: ["Hallo", "Met vriendelijke groet,"],
+};
+
+/** The fake's "translation": the greeting and closing in the target language, the rest as is. */
+function fakeAnswerTranslation(request: FakeChatRequest): object {
+  const system = textOf(request.messages.find((m) => m.role === "system")?.content);
+  const user = textOf([...request.messages].reverse().find((m) => m.role === "user")?.content);
+  const code = system.match(/\(([a-z]{2})\)/)?.[1] ?? "en";
+  const answer = user.replace(/^<answer>\n?|\n?<\/answer>$/g, "");
+  const [hello, bye] = FAKE_PHRASES[code] ?? ["Hi", "Best regards,"];
+  return { answer: answer.replace(/^Hi\b/, hello).replace(/Best regards,/, bye) };
 }

@@ -299,3 +299,30 @@ Deno.test("the fake answers the spam probability it was told for matching custom
   };
   assert.equal(told.spam_probability, 0.91);
 });
+
+Deno.test("startFakeOpenAi() answers embeddings with normalised vectors in input order", async () => {
+  await using fake = await startFakeOpenAi();
+  const res = await fetch(`${fake.url}/embeddings`, {
+    method: "POST",
+    headers: AUTH,
+    body: JSON.stringify({
+      model: "text-embedding-3-small",
+      input: ["reset password", "invoice"],
+      encoding_format: "float",
+    }),
+  });
+  const json = await res.json();
+  assert.equal(res.status, 200);
+  assert.deepEqual(json.data.map((d: { index: number }) => d.index), [0, 1]);
+  const v = json.data[0].embedding as number[];
+  assert.equal(v.length, 1536);
+  assert.ok(Math.abs(Math.hypot(...v) - 1) < 1e-3);
+  assert.ok(json.usage.prompt_tokens > 0);
+  const bad = await fetch(`${fake.url}/embeddings`, {
+    method: "POST",
+    headers: AUTH,
+    body: JSON.stringify({ model: "text-embedding-3-small", input: [] }),
+  });
+  assert.equal(bad.status, 400);
+  await bad.body?.cancel();
+});

@@ -35,7 +35,7 @@ export async function loadOutcomes(sql: postgres.Sql, ids: string[]): Promise<Ti
            ag.name as agent, t.is_auto_resolved, t.is_escalated, t.escalation_reasons,
            s.first_response_deadline, s.resolution_deadline, t.subject,
            not exists (select 1 from app_private.jobs j where j.ticket_id = t.id
-                       and j.status in ('queued', 'running')) as notified,
+                       and j.status in ('queued', 'running') and j.stage <> 'send') as notified,
            exists (select 1 from app_private.jobs j where j.ticket_id = t.id and j.status = 'dead') as dead
     from public.tickets t
     left join public.teams tm on tm.id = t.team_id
@@ -45,7 +45,10 @@ export async function loadOutcomes(sql: postgres.Sql, ids: string[]): Promise<Ti
     order by t.ticket_number`;
 }
 
-/** True when the pipeline has finished with the ticket (routed or dead-lettered). */
+/**
+ * True when the pipeline has finished with the ticket (routed and answered, or dead-lettered).
+ * Delivery of an auto-sent answer (the send stage) is not part of it.
+ */
 export function isSettled(t: TicketOutcome): boolean {
   return t.dead || (SETTLED.includes(t.status) && t.notified);
 }

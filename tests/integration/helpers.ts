@@ -63,7 +63,10 @@ export interface TicketRow {
   escalation_reasons: string[];
 }
 
-/** Waits until the ticket reaches one of the statuses and its jobs are finished. */
+/**
+ * Waits until the ticket reaches one of the statuses and its jobs are finished. Delivery (the
+ * send stage) is not waited for: an auto-sent answer's send job waits for its channel.
+ */
 export async function waitForTicket(
   sql: postgres.Sql,
   id: string,
@@ -76,7 +79,7 @@ export async function waitForTicket(
       select t.id, t.status, t.category, t.sub_category, t.priority, tm.name as team,
              ag.name as agent, ag.skill_level, t.is_escalated, t.is_auto_resolved, t.escalation_reasons,
              (select count(*)::int from app_private.jobs j where j.ticket_id = t.id
-               and j.status in ('queued', 'running')) as open_jobs
+               and j.status in ('queued', 'running') and j.stage <> 'send') as open_jobs
       from public.tickets t
       left join public.teams tm on tm.id = t.team_id
       left join public.agents ag on ag.id = t.assigned_to

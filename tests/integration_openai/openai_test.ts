@@ -13,9 +13,16 @@ async function fake(action: string, body?: unknown): Promise<unknown> {
   return await res.json();
 }
 
+/** Triage requests (the respond stage's answer drafts and translations are not counted). */
 async function chatCalls(): Promise<number> {
-  const calls = await fake("calls") as { path: string }[];
-  return calls.filter((c) => c.path.endsWith("/chat/completions")).length;
+  const calls = await fake("calls") as {
+    path: string;
+    body: { response_format?: { json_schema?: { name?: string } } } | null;
+  }[];
+  return calls.filter((c) =>
+    c.path.endsWith("/chat/completions") &&
+    !String(c.body?.response_format?.json_schema?.name ?? "").startsWith("answer_")
+  ).length;
 }
 
 Deno.test("with OpenAI configured a ticket is triaged by the model, with tokens and cost", async () => {
@@ -62,7 +69,7 @@ Deno.test("when OpenAI keeps failing the local model answers and the failure is 
   await fake("reset", {});
 });
 
-Deno.test("an identical message within 24 hours reuses the analysis without calling OpenAI", async () => {
+Deno.test("an identical message within 24 hours reuses the analysis without calling OpenAI for triage", async () => {
   const text = {
     subject: "Where is the API documentation?",
     body: `Could you point me to the REST API reference? ${crypto.randomUUID()}`,

@@ -1,6 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import postgres from "postgres";
+import { createOpenAiEmbedder } from "../../../supabase/functions/_shared/ai/openai_embed.ts";
 import { EnvError, EnvSchema, loadEnv } from "../../../supabase/functions/_shared/env.ts";
+import { readKbDir } from "../kb_files.ts";
+import { importKbArticles } from "../kb_import.ts";
 import {
   BIN,
   CLI_DB_URL,
@@ -150,6 +154,47 @@ async function pushMigrations(): Promise<void> {
   }
 }
 
+/**
+ * Imports kb/ (the bundled articles) like `npm run kb -- import kb`: unchanged articles are left
+ * alone, so a restart costs one query; with OpenAI configured, new or changed ones are embedded.
+ */
+async function importLocalKnowledgeBase(config: Record<string, string>): Promise<void> {
+  const dir = join(ROOT, "kb");
+  if (!existsSync(dir)) return;
+  const { articles, bad } = await readKbDir(dir);
+  if (bad.length) {
+    throw new Error(
+      `Cannot import the knowledge base in kb/:\n${
+        bad.map((b) => `  ${b.path}: ${b.problems.join("; ")}`).join("\n")
+      }`,
+    );
+  }
+  const embedder = config.OPENAI_API_KEY
+    ? createOpenAiEmbedder({
+      apiKey: config.OPENAI_API_KEY,
+      baseURL: config.OPENAI_BASE_URL,
+      model: config.ISTS_OPENAI_EMBEDDING_MODEL,
+      maxAttempts: 2,
+    })
+    : null;
+  const sql = postgres(DB_URL, { max: 2, onnotice: () => {} });
+  try {
+    const result = await importKbArticles(sql, articles, embedder);
+    const count = (o: string) => result.rows.filter((r) => r.outcome === o).length;
+    const embedded = !embedder
+      ? ""
+      : result.embedError
+      ? `; embeddings failed (${result.embedError}), text search until the next start`
+      : `; ${result.embedded} embedded`;
+    step(
+      `knowledge base: ${articles.length} articles from kb/ (${count("created")} created, ` +
+        `${count("updated")} updated, ${count("unchanged")} unchanged${embedded})`,
+    );
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 /** Options of startStack(). */
 export interface StartOptions {
   quiet?: boolean;
@@ -214,6 +259,8 @@ export async function startStack(_options: StartOptions = {}): Promise<StackInfo
       };`
     ).join("\n"),
   );
+
+  await importLocalKnowledgeBase(config);
 
   const serverEnv: Record<string, string> = {
     ...config,

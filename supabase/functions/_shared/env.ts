@@ -57,6 +57,8 @@ export const EnvSchema = z.object({
     (text) => parsesAs(text, ModelTableSchema),
     'must be JSON like {"classify":"gpt-4o-mini","translate":"gpt-4o"}',
   ).optional(),
+  ISTS_OPENAI_ANSWER_MODEL: optionalString,
+  ISTS_OPENAI_EMBEDDING_MODEL: optionalString,
   ISTS_OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).optional(),
   ISTS_OPENAI_PRICES: z.string().refine(
     (text) => parsesAs(text, PriceTableSchema),

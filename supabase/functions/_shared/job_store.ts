@@ -53,8 +53,20 @@ export async function runStageBatch(
   stage: string,
   items: BatchItem[],
 ): Promise<JobOutcome[]> {
-  const [{ out }] = await sql<{ out: { job_id: number; outcome: string; detail?: unknown }[] }[]>`
+  const [{ out }] = await sql<{ out: BatchResult[] }[]>`
     select app_private.run_stage_batch(${stage}, ${sql.json(items as never)}) as out`;
+  return batchOutcomes(items, out);
+}
+
+/** One job's entry in the answer of a batch step ({job_id, outcome, detail}). */
+export interface BatchResult {
+  job_id: number;
+  outcome: string;
+  detail?: unknown;
+}
+
+/** Maps a batch step's answer to one outcome per item, in item order. */
+export function batchOutcomes(items: BatchItem[], out: BatchResult[]): JobOutcome[] {
   const byJob = new Map(out.map((o) => [Number(o.job_id), o]));
   return items.map((item): JobOutcome => {
     const o = byJob.get(item.job_id);

@@ -17,6 +17,9 @@ import { z } from "zod";
 import type { Limiter } from "./openai_limiter.ts";
 import type { OpenAiTask, PromptMessage } from "./openai_prompts.ts";
 
+/** A task sent to a model: a triage task, or one of the answer writer's ("answer_draft", …). */
+export type CallTask = OpenAiTask | "answer_draft" | "answer_translation" | "embedding";
+
 /** Why a call failed. */
 export type FailureKind =
   | "rate_limited"
@@ -41,7 +44,7 @@ export class OpenAiCallError extends Error {
     message: string,
     readonly attempts: number,
     readonly model: string,
-    readonly task: OpenAiTask,
+    readonly task: CallTask,
   ) {
     super(message);
     this.name = "OpenAiCallError";
@@ -67,12 +70,14 @@ export interface CallDeps {
 
 /** One task to run: its model, prompt, schema and output budget. */
 export interface StructuredCall<T> {
-  task: OpenAiTask;
+  task: CallTask;
   model: string;
   schema: z.ZodType<T>;
   /** The messages; `fraction` < 1 asks for the customer's text cut to that share. */
   messages: (fraction: number) => PromptMessage[];
   maxTokens: number;
+  /** Sampling temperature (default 0: triage wants the same answer every time). */
+  temperature?: number;
   meter: UsageMeter;
   signal?: AbortSignal;
 }
@@ -197,7 +202,7 @@ async function attemptOnce<T>(
           model: call.model,
           messages: call.messages(fraction),
           response_format: responseFormat,
-          temperature: 0,
+          temperature: call.temperature ?? 0,
           max_completion_tokens: maxTokens,
         }, { timeout: deps.timeoutMs, maxRetries: 0, signal: call.signal }),
       call.signal,

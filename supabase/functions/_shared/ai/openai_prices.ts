@@ -13,6 +13,7 @@ export type PriceTable = Record<string, ModelPrice>;
 export const DEFAULT_PRICES: PriceTable = {
   "gpt-4o-mini": { inputPerMillion: 0.15, outputPerMillion: 0.6 },
   "gpt-4o": { inputPerMillion: 2.5, outputPerMillion: 10 },
+  "text-embedding-3-small": { inputPerMillion: 0.02, outputPerMillion: 0 },
 };
 
 const SNAPSHOT = /^(.+)-\d{4}-\d{2}-\d{2}$/;

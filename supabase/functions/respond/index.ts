@@ -1,0 +1,4 @@
+import { loadEnv } from "../_shared/env.ts";
+import { serveRespond } from "./mod.ts";
+
+Deno.serve(serveRespond(loadEnv()));
