@@ -3,6 +3,7 @@
 import postgres from "postgres";
 import { MAX_PARSE_BYTES, parseEmail } from "../supabase/functions/_shared/mail/parse.ts";
 import { benchAssignment } from "./lib/bench_assign.ts";
+import { benchDailyReport } from "./lib/bench_report.ts";
 import { benchSlaSweep } from "./lib/bench_sla.ts";
 import { listMailFiles, loadSpamAssassin, mailDatasetsAvailable } from "./lib/mail_datasets.ts";
 import { startStack, stopStack } from "./lib/stack/stack.ts";
@@ -329,6 +330,12 @@ async function routedStats(run: string, since: Date) {
     `sla_sweep_fired: info ${r.fired.info}, warning ${r.fired.warning}, breach ${r.fired.breach}`,
   );
   console.log(`sla_sweep_idle_ms_100k: ${r.idleSweepMs.toFixed(0)}`);
+}
+// 7. The daily report: one compute_daily_report() of a day with 50,000 tickets (SLA clocks,
+//    analyses, corrections and AI answers included).
+{
+  const r = await benchDailyReport(info.dbUrl, { tickets: 50_000 });
+  console.log(`report_ms: ${r.reportMs.toFixed(0)}`);
 }
 if (senderLimit) {
   await sql`update app_private.settings set value = ${senderLimit.value}
