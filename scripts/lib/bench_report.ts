@@ -25,8 +25,10 @@ export async function benchDailyReport(
     const [customer] = await sql<{ id: string }[]>`
       insert into public.customers (email, name) values (${email}, 'Bench') returning id`;
     customerId = customer.id;
-    const [{ day }] = await sql<{ day: string }[]>`
-      select ((now() + interval '10 years') at time zone app_private.report_time_zone())::date::text as day`;
+    // The day's local midnight, looked up once (the time-zone lookup is not for every row).
+    const [{ day, start }] = await sql<{ day: string; start: Date }[]>`
+      select d::text as day, d::timestamp at time zone app_private.report_time_zone() as start
+      from (select ((now() + interval '10 years') at time zone app_private.report_time_zone())::date as d) x`;
     const categories = ["billing", "technical", "account", "general"];
     const subs = ["refund_request", "bug_report", "password_reset", "how_to"];
     await sql`
@@ -40,8 +42,7 @@ export async function benchDailyReport(
              case when g % 2 = 0 then at + interval '20 minutes' end,
              case when g % 3 = 0 then at + interval '3 hours' end, g % 9 = 0, g % 11 = 0
       from generate_series(1, ${tickets}) g
-      cross join lateral (select (${day}::date::timestamp at time zone app_private.report_time_zone())
-                                   + make_interval(secs => (g % 86400)) as at) x`;
+      cross join lateral (select ${start}::timestamptz + make_interval(secs => (g % 86400)) as at) x`;
     await sql`analyze public.tickets`;
     await sql`
       insert into public.sla_tracking (ticket_id, priority)
