@@ -103,15 +103,15 @@ begin
            case when s.first_response_deadline < v_now then 'breach'
                 when s.first_response_alert_80_at <= v_now then 'warning' else 'info' end as level
     from public.sla_tracking s
+    join unnest(v_tickets) held(ticket_id) on held.ticket_id = s.ticket_id
     where s.first_response_status = 'active' and s.paused_at is null and s.first_response_alert_50_at <= v_now
-      and s.ticket_id = any (v_tickets)
     union all
     select s.ticket_id, 'resolution', s.resolution_deadline,
            case when s.resolution_deadline < v_now then 'breach'
                 when s.resolution_alert_80_at <= v_now then 'warning' else 'info' end
     from public.sla_tracking s
+    join unnest(v_tickets) held(ticket_id) on held.ticket_id = s.ticket_id
     where s.resolution_status = 'active' and s.paused_at is null and s.resolution_alert_50_at <= v_now
-      and s.ticket_id = any (v_tickets)
   ), fired as (
     insert into public.sla_alerts (ticket_id, deadline_kind, level, deadline, fired_at)
     select d.ticket_id, d.deadline_kind, d.level, d.deadline, v_now from due d
