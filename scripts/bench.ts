@@ -4,6 +4,7 @@ import postgres from "postgres";
 import { MAX_PARSE_BYTES, parseEmail } from "../supabase/functions/_shared/mail/parse.ts";
 import { benchAnswers, printAnswerBench } from "./lib/bench_answers.ts";
 import { benchAssignment } from "./lib/bench_assign.ts";
+import { benchDailyReport } from "./lib/bench_report.ts";
 import { benchSlaSweep } from "./lib/bench_sla.ts";
 import { listMailFiles, loadSpamAssassin, mailDatasetsAvailable } from "./lib/mail_datasets.ts";
 import { startStack, stopStack } from "./lib/stack/stack.ts";
@@ -351,6 +352,12 @@ async function routedStats(run: string, since: Date) {
 // 7. Answers: knowledge-base search over the bundled articles, the hybrid search over 1,000
 //    embedded articles (no pgvector), local answers per second.
 printAnswerBench(await benchAnswers(info.dbUrl));
+// 8. The daily report: one compute_daily_report() of a day with 50,000 tickets (SLA clocks,
+//    analyses, corrections and AI answers included).
+{
+  const r = await benchDailyReport(info.dbUrl, { tickets: 50_000 });
+  console.log(`report_ms: ${r.reportMs.toFixed(0)}`);
+}
 if (senderLimit) {
   await sql`update app_private.settings set value = ${senderLimit.value}
             where key = 'intake_limit_per_sender'`;

@@ -19,6 +19,8 @@ interface Options {
 
 /** Webhook secret of the local e-mail demo when the user configured none (loopback only). */
 const LOCAL_MAIL_SECRET = "local-demo-mail-secret";
+/** Dashboard token of the local stack when the user configured none (loopback only). */
+const LOCAL_DASHBOARD_TOKEN = "local-dashboard-token";
 
 function parseArgs(args: string[]): Options {
   const options: Options = {
@@ -103,6 +105,11 @@ async function main() {
   const mailSecret = listOf((await userConfig()).ISTS_EMAIL_WEBHOOK_SECRETS)[0] ??
     LOCAL_MAIL_SECRET;
   if (mailSecret === LOCAL_MAIL_SECRET) Deno.env.set("ISTS_EMAIL_WEBHOOK_SECRETS", mailSecret);
+  const dashboardToken = listOf((await userConfig()).ISTS_DASHBOARD_TOKENS)[0] ??
+    LOCAL_DASHBOARD_TOKEN;
+  if (dashboardToken === LOCAL_DASHBOARD_TOKEN) {
+    Deno.env.set("ISTS_DASHBOARD_TOKENS", dashboardToken);
+  }
   const info = await startStack();
   const sql = postgres(info.dbUrl, { max: 4, onnotice: () => {} });
   const [{ time_zone: timeZone }] = await sql<{ time_zone: string }[]>`
@@ -243,6 +250,11 @@ async function main() {
 
   console.log("\nServing");
   console.log(`  intake:     POST ${info.functionsUrl}/functions/v1/intake`);
+  console.log(
+    `  dashboard:  ${info.functionsUrl}/functions/v1/dashboard#token=${
+      encodeURIComponent(dashboardToken)
+    }`,
+  );
   console.log(
     `  e-mail:     POST ${info.functionsUrl}/functions/v1/email-inbound (webhook secret)`,
   );

@@ -12,6 +12,7 @@ import {
   ROOT,
 } from "./lib/paths.ts";
 import { startFakeOpenAi } from "./lib/fake_openai.ts";
+import { ensureChromium } from "./lib/browser.ts";
 import { startImapServer, stopImapServer } from "./lib/imap_server.ts";
 import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
@@ -19,6 +20,8 @@ const deno = join(BIN, "deno");
 /** The Slack app the integration tests sign events for. */
 const SLACK_TEST_SIGNING_SECRET = "ists-integration-signing-secret";
 const SLACK_TEST_SUPPORT_CHANNEL = "C0SUPPORT";
+/** The dashboard token the browser test opens the page with. */
+const DASHBOARD_TEST_TOKEN = "ists-integration-dashboard-token";
 let passed = 0;
 let failed = 0;
 const failures: string[] = [];
@@ -139,6 +142,9 @@ try {
   Deno.env.set("ISTS_SUPPORT_ADDRESSES", "help@support.example.com");
   Deno.env.set("SLACK_SIGNING_SECRET", SLACK_TEST_SIGNING_SECRET);
   Deno.env.set("ISTS_SLACK_SUPPORT_CHANNEL", SLACK_TEST_SUPPORT_CHANNEL);
+  Deno.env.set("ISTS_DASHBOARD_TOKENS", DASHBOARD_TEST_TOKEN);
+  // The dashboard's browser test drives Debian's chromium.
+  await ensureChromium();
   // email-poll reads a throwaway Dovecot on loopback (plain IMAP, its own folder in .local).
   const imap = await startImapServer();
   Deno.env.set("ISTS_IMAP_HOST", imap.host);
@@ -174,6 +180,7 @@ try {
     ISTS_TEST_IMAP_USER: imap.user,
     ISTS_TEST_IMAP_PASSWORD: imap.password,
     ISTS_TEST_IMAP_MAILBOX: imap.mailbox,
+    ISTS_TEST_DASHBOARD_TOKEN: DASHBOARD_TEST_TOKEN,
   });
 
   // The same stack with OpenAI configured, against a local server speaking OpenAI's API.

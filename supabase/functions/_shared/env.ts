@@ -84,6 +84,11 @@ export const EnvSchema = z.object({
   ISTS_INTAKE_PUBLIC_FORM: z.stringbool().optional(),
   ISTS_CORS_ORIGINS: optionalString,
   ISTS_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
+  ISTS_DASHBOARD_TOKENS: z.string().refine(
+    (text) => listOf(text).length > 0 && listOf(text).every((t) => t.length >= 16 && !/\s/.test(t)),
+    "must be comma-separated tokens of at least 16 characters without spaces",
+  ).optional(),
+  ISTS_DASHBOARD_ORIGINS: optionalString,
   ISTS_EMAIL_WEBHOOK_SECRETS: optionalString,
   ISTS_MAILGUN_SIGNING_KEY: optionalString,
   ISTS_MAIL_DOMAIN: z.string().trim().regex(

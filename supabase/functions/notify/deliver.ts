@@ -2,6 +2,7 @@ import type { Sql } from "../_shared/db.ts";
 import type { Log } from "../_shared/log.ts";
 import { renderTicketAssigned, SlackError, type SlackNotifier } from "../_shared/slack.ts";
 import { type ClaimedJob, settledOutcomes } from "../_shared/stage.ts";
+import { type DailyReportPayload, renderDailyReport } from "./daily_report.ts";
 import { noticeFor, type PendingNotification, ticketUrl } from "./handler.ts";
 
 /** Dependencies of the notify stage. */
@@ -12,7 +13,8 @@ export interface NotifyDeps {
   log: Log;
 }
 
-/** Delivers the pending notifications of one job's ticket (or the pipeline alerts). */
+/** Delivers the pending notifications of one job's ticket (a ticket-less job: every ticket-less
+ * one, such as pipeline alerts and the daily report). */
 export function createNotifyProcessor(deps: NotifyDeps) {
   const { sql } = deps;
   return async (jobs: ClaimedJob[]) =>
@@ -59,8 +61,7 @@ async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<
       left join public.agents ag on ag.id = t.assigned_to
       left join public.sla_tracking s on s.ticket_id = t.id
       where n.status = 'pending'
-        and (n.ticket_id = ${job.ticketId}
-             or (${job.ticketId}::uuid is null and n.ticket_id is null and n.kind = 'pipeline_alert'))
+        and (n.ticket_id = ${job.ticketId} or (${job.ticketId}::uuid is null and n.ticket_id is null))
       order by n.created_at
       for update of n skip locked`;
 
@@ -94,7 +95,11 @@ async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<
           }
         }
       } else if (n.channel === "slack") {
-        note = deps.slack ? "no Slack channel configured for this team" : "Slack is not configured";
+        note = !deps.slack
+          ? "Slack is not configured"
+          : n.ticket
+          ? "no Slack channel configured for this team"
+          : "no Slack channel configured (settings report_slack_channel_id, alerts_slack_channel_id)";
       } else {
         note = "email delivery is not configured; kept in the outbox";
       }
@@ -146,6 +151,9 @@ function render(
         noteAt: Number.isSafeInteger(at) ? at : null,
       }),
     );
+  }
+  if (n.kind === "daily_report" && n.payload.report) {
+    return renderDailyReport(n.payload as unknown as DailyReportPayload);
   }
   if (n.kind === "customer_reply" && n.ticket) {
     const subject = String(n.payload.subject ?? `Re: ${n.ticket.subject}`);

@@ -10,7 +10,8 @@ export interface PendingNotification {
     | "pipeline_alert"
     | "inbound_reply"
     | "ticket_escalated"
-    | "ticket_updated";
+    | "ticket_updated"
+    | "daily_report";
   channel: "slack" | "email";
   target: string | null;
   payload: Record<string, unknown>;

@@ -296,6 +296,65 @@ as $$
   select null::void
 $$;
 
+-- Runs app_private.sweep_sla(at), waiting while another sweep (pg_cron's own, every 5 minutes)
+-- holds the sweep lock; for files that sweep committed rows from several sessions.
+create or replace function tests.sweep_sla_when_free(at timestamptz)
+returns jsonb
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_result jsonb;
+begin
+  for i in 1..100 loop
+    v_result := app_private.sweep_sla(sweep_sla_when_free.at);
+    if not v_result ? 'skipped' then
+      return v_result;
+    end if;
+    perform pg_sleep(0.05);
+  end loop;
+  return v_result;
+end;
+$$;
+
+-- Deletes committed tickets (and their customers and team) that a file created through a
+-- second session. The notify stage may be delivering their messages meanwhile: the outbox
+-- rows are taken first and the jobs second, the order notify takes them in, and a lock
+-- conflict or deadlock is retried, so the cleanup never fails and never leaves rows behind.
+create or replace function tests.delete_committed_tickets(ticket_ids uuid[], team_id uuid default null)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_customers uuid[];
+begin
+  select coalesce(array_agg(distinct t.customer_id), '{}') into v_customers
+  from public.tickets t where t.id = any (delete_committed_tickets.ticket_ids);
+  for attempt in 1..20 loop
+    begin
+      perform set_config('lock_timeout', '5s', true);
+      perform 1 from public.notifications n where n.ticket_id = any (delete_committed_tickets.ticket_ids)
+      order by n.id for update;
+      perform 1 from app_private.jobs j where j.ticket_id = any (delete_committed_tickets.ticket_ids)
+      order by j.id for update;
+      delete from public.tickets t where t.id = any (delete_committed_tickets.ticket_ids);
+      delete from public.customers c where c.id = any (v_customers)
+        and not exists (select 1 from public.tickets t where t.customer_id = c.id);
+      delete from public.teams tm where tm.id = delete_committed_tickets.team_id;
+      return;
+    exception when deadlock_detected or lock_not_available or serialization_failure then
+      if attempt = 20 then
+        raise;
+      end if;
+      perform pg_sleep(0.1 * attempt);
+    end;
+  end loop;
+end;
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 select plan(1);

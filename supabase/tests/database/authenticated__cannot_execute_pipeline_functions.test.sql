@@ -1,5 +1,5 @@
--- A signed-in agent may call only the RLS helpers (and the pure priority_rank() the views
--- use) in app_private; the pipeline functions (intake, claims, routing, sweeps) are for the
+-- A signed-in agent may call only the RLS helpers (and priority_rank() and report_time_zone(),
+-- which the views use) in app_private; the pipeline functions (intake, claims, routing, sweeps) are for the
 -- service role.
 begin;
 set local search_path = extensions, public;
@@ -9,13 +9,13 @@ select plan(6);
 select tests.create_team() as team_id \gset
 select tests.create_agent_user(team_id => :'team_id') as agent_id \gset
 
--- TEST: nothing but the RLS helpers (and the pure priority_rank() used by the views) is executable
+-- TEST: nothing but the RLS helpers (and the two read-only helpers of the views) is executable
 select is_empty(
   $$
     select p.oid::regprocedure::text from pg_catalog.pg_proc p
     where p.pronamespace = 'app_private'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')
       and p.oid::regprocedure::text not in ('app_private.current_agent_id()', 'app_private.current_agent_team_id()',
-                                            'app_private.priority_rank(text)')
+                                            'app_private.priority_rank(text)', 'app_private.report_time_zone()')
     order by 1
   $$,
   'authenticated may execute no pipeline function in app_private'
