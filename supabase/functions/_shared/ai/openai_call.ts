@@ -90,6 +90,35 @@ export interface CallResult<T> {
 
 /** Share of the customer's text kept after each `context_length_exceeded`. */
 export const TRUNCATE_FACTOR = 0.7;
+
+/** What an OpenAI client of this project is built from. */
+export interface ClientOptions {
+  apiKey: string;
+  /** Base URL without a trailing slash. */
+  baseURL: string;
+  timeoutMs: number;
+  /** Replaces the global fetch (tests). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * An OpenAI client that retries nothing itself (callStructured() does, through the shared
+ * limiter) and reads nothing from OPENAI_* environment variables.
+ */
+export function createOpenAiClient(options: ClientOptions): OpenAI {
+  return new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    organization: null,
+    project: null,
+    adminAPIKey: null,
+    webhookSecret: null,
+    maxRetries: 0,
+    timeout: options.timeoutMs,
+    logLevel: "off",
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
 /** Longest `Retry-After` honoured; beyond it the call gives up at once. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF_BASE_MS = 500;

@@ -3,10 +3,10 @@
  * the retry policy of openai_call.ts: 429, 5xx, timeouts and connection errors are retried
  * with backoff (honouring Retry-After) through the shared limiter; anything else fails at once.
  */
-import OpenAI from "openai";
 import { z } from "zod";
 import {
   backoffMs,
+  createOpenAiClient,
   type FailureKind,
   failureOf,
   MAX_RETRY_AFTER_MS,
@@ -62,17 +62,11 @@ export function createOpenAiEmbedder(options: EmbedderOptions): Embedder {
   const prices = { ...DEFAULT_PRICES, ...options.prices };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const limiter = sharedLimiter(baseURL, options.concurrency ?? 8);
-  const client = new OpenAI({
+  const client = createOpenAiClient({
     apiKey: options.apiKey,
     baseURL,
-    organization: null,
-    project: null,
-    adminAPIKey: null,
-    webhookSecret: null,
-    maxRetries: 0,
-    timeout: timeoutMs,
-    logLevel: "off",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs,
+    fetch: options.fetch,
   });
 
   async function embed(texts: string[]): Promise<Embeddings> {

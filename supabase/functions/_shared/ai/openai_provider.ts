@@ -5,11 +5,16 @@
  * its retries, the fallback (local) provider answers and the reason is recorded.
  * Pure: it reads no environment; the caller passes the configuration.
  */
-import OpenAI from "openai";
 import type { z } from "zod";
 import { detectLanguage } from "./local/language.ts";
 import { cleanBody } from "./local_provider.ts";
-import { type CallDeps, callStructured, OpenAiCallError, type UsageMeter } from "./openai_call.ts";
+import {
+  type CallDeps,
+  callStructured,
+  createOpenAiClient,
+  OpenAiCallError,
+  type UsageMeter,
+} from "./openai_call.ts";
 import { sharedLimiter } from "./openai_limiter.ts";
 import { costOf, DEFAULT_PRICES, type ModelPrice } from "./openai_prices.ts";
 import { buildMessages, type OpenAiTask } from "./openai_prompts.ts";
@@ -88,18 +93,11 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
   const prices = { ...DEFAULT_PRICES, ...options.prices };
   const baseURL = (options.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const client = new OpenAI({
+  const client = createOpenAiClient({
     apiKey: options.apiKey,
     baseURL,
-    // Explicit values so that the SDK does not fill them from OPENAI_* environment variables.
-    organization: null,
-    project: null,
-    adminAPIKey: null,
-    webhookSecret: null,
-    maxRetries: 0,
-    timeout: timeoutMs,
-    logLevel: "off",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs,
+    fetch: options.fetch,
   });
   const deps: CallDeps = {
     client,

@@ -7,9 +7,13 @@
  * kept for the agent). When OpenAI has no usable answer, the local template writer answers and
  * the reason is recorded.
  */
-import OpenAI from "openai";
 import { z } from "zod";
-import { type CallDeps, callStructured, OpenAiCallError } from "../ai/openai_call.ts";
+import {
+  type CallDeps,
+  callStructured,
+  createOpenAiClient,
+  OpenAiCallError,
+} from "../ai/openai_call.ts";
 import { sharedLimiter } from "../ai/openai_limiter.ts";
 import { costOf, DEFAULT_PRICES, type ModelPrice } from "../ai/openai_prices.ts";
 import { neutralizeTags, type PromptMessage, truncateText } from "../ai/openai_prompts.ts";
@@ -165,17 +169,11 @@ export function createOpenAiWriter(options: OpenAiWriterOptions): AnswerWriter {
   const prices = { ...DEFAULT_PRICES, ...options.prices };
   const baseURL = (options.baseURL ?? "https://api.openai.com/v1").replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const client = new OpenAI({
+  const client = createOpenAiClient({
     apiKey: options.apiKey,
     baseURL,
-    organization: null,
-    project: null,
-    adminAPIKey: null,
-    webhookSecret: null,
-    maxRetries: 0,
-    timeout: timeoutMs,
-    logLevel: "off",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs,
+    fetch: options.fetch,
   });
   const deps: CallDeps = {
     client,

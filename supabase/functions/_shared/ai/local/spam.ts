@@ -13,7 +13,7 @@
  */
 import { rng } from "./classifier.ts";
 import { fastCount, fastTest } from "./prefilter.ts";
-import { asciiWords, countChar } from "./text.ts";
+import { asciiWords, countChar, fmix } from "./text.ts";
 import { HAM_EXAMPLES, SPAM_EXAMPLES } from "./data_spam.ts";
 import { generatedHam, generatedSpam } from "./data_spam_gen.ts";
 import { LONGFORM } from "./data_longform.ts";
@@ -171,15 +171,6 @@ const SKIP = new Set(
   "a an the and or of to in on at for is are be it this that i you my your we our me with as by from was"
     .split(" "),
 );
-
-/** Finaliser of MurmurHash3: a bijective 32-bit mix. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
-}
 
 /** FNV-1a over the characters of a string, skipping apostrophes ("don't" is "dont"). */
 function hashWord(s: string): number {

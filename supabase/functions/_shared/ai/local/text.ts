@@ -306,7 +306,7 @@ export interface HashedFeatures {
 }
 
 /** Finaliser of MurmurHash3: a bijective 32-bit mix. */
-function fmix(h: number): number {
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
