@@ -11,8 +11,7 @@ insert into app_private.stage_drains (stage) values ('webhooks') on conflict (st
 
 insert into app_private.settings (key, value, description) values
   ('webhook_max_attempts', '4', 'Attempts at one webhook delivery in all (the first and 3 retries) before it fails'),
-  ('webhook_backoff_base_seconds', '30', 'Wait before the first webhook retry; each further retry waits 4 times longer (30 s, 2 min, 8 min)'),
-  ('webhook_timeout_ms', '10000', 'How long a subscriber has to answer one delivery')
+  ('webhook_backoff_base_seconds', '30', 'Wait before the first webhook retry; each further retry waits 4 times longer (30 s, 2 min, 8 min)')
 on conflict (key) do nothing;
 
 -- The event types a subscriber can ask for (rows, so a feature adds its own with an insert).

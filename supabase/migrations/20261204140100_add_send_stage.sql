@@ -326,7 +326,10 @@ begin
                         from public.ticket_message_ids m
                         where m.ticket_id = p_ticket_id and m.channel = 'email' and m.direction = 'inbound'
                         order by m.created_at desc limit 1),
-        'references', coalesce((select jsonb_agg('<' || x.external_id || '>' order by x.created_at)
+        'references', coalesce((select jsonb_agg('<' || case
+                                  when x.external_id = app_private.normalise_message_id(v_ticket.raw_metadata ->> 'message_id')
+                                  then btrim(v_ticket.raw_metadata ->> 'message_id', ' <>') else x.external_id end || '>'
+                                  order by x.created_at)
                                 from (select m.external_id, m.created_at from public.ticket_message_ids m
                                       where m.ticket_id = p_ticket_id and m.channel = 'email'
                                         and m.external_id <> v_message_id
