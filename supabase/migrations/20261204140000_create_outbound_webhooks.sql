@@ -290,7 +290,7 @@ begin
       continue;
     end if;
     v_code := (v_result ->> 'status')::integer;
-    v_ok := v_code between 200 and 299;
+    v_ok := coalesce(v_code between 200 and 299, false);
     v_retry := not v_ok and coalesce((v_result ->> 'retryable')::boolean, false)
                and v_delivery.attempts < v_delivery.max_attempts;
     v_outcome := case when v_ok then 'delivered' when v_retry then 'retrying' else 'failed' end;
