@@ -183,6 +183,7 @@ try {
     ISTS_TEST_IMAP_PASSWORD: imap.password,
     ISTS_TEST_IMAP_MAILBOX: imap.mailbox,
     ISTS_TEST_SMTP_MAIL_DIR: smtp.mailDir,
+    ISTS_TEST_SMTP_PORT: String(smtp.port),
   });
 
   // The same stack with OpenAI configured, against a local server speaking OpenAI's API.
