@@ -136,7 +136,7 @@ as $$
     'customer', jsonb_build_object('email', t.sender_email, 'name', coalesce(t.sender_name, c.name), 'tier', c.tier),
     'team', tm.name,
     'assignee', case when a.id is null then null else jsonb_build_object('id', a.id, 'name', a.name, 'email', a.email) end,
-    'metadata', coalesce(t.raw_metadata -> 'metadata', '{}'::jsonb),
+    'metadata', t.raw_metadata,
     'created_at', t.created_at, 'first_response_at', t.first_response_at, 'resolved_at', t.resolved_at,
     'first_response_deadline', s.first_response_deadline, 'resolution_deadline', s.resolution_deadline)
   from public.tickets t

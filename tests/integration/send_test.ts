@@ -113,7 +113,9 @@ Deno.test("an agent's answer is e-mailed without Auto-Submitted, from the agent,
       'Hi Jane,\n\nThe export <script>alert("x")</script> & co. works again: https://help.example.com/export?a=1&b=2\n\nBest regards',
     );
     await waitForDelivery(sql, id);
-    const mails = (await mailTo(from)).filter((m) => m.messageId === `<ists.${id}@support.example.com>`);
+    const mails = (await mailTo(from)).filter((m) =>
+      m.messageId === `<ists.${id}@support.example.com>`
+    );
     assert.equal(mails.length, 1);
     const raw = mails[0].raw;
     assert.equal(header(raw, "Auto-Submitted"), null, "a person's answer is not marked automatic");
@@ -166,7 +168,9 @@ Deno.test("an e-mail whose connection broke after it was handed over is uncertai
     await nudge(sql);
     await new Promise((r) => setTimeout(r, 1500));
     await nudge(sql);
-    const mails = (await mailTo(from)).filter((m) => m.messageId === `<ists.${id}@support.example.com>`);
+    const mails = (await mailTo(from)).filter((m) =>
+      m.messageId === `<ists.${id}@support.example.com>`
+    );
     assert.equal(mails.length, 1, "the server received it once");
     assert.equal(mails[0].outcome, "dropped");
     const [alert] = await sql`select count(*)::int as n from public.error_logs
@@ -217,7 +221,9 @@ Deno.test("after a crash between sending and recording, the e-mail is not sent a
     await sql`select app_private.enqueue_job('send', ${t.id}, ${sql.json({ response_id: id })})`;
     const delivery = await waitForDelivery(sql, id, ["uncertain"]);
     assert.match(delivery.delivery_error ?? "", /interrupted/);
-    const mails = (await mailTo(from)).filter((m) => m.messageId === `<ists.${id}@support.example.com>`);
+    const mails = (await mailTo(from)).filter((m) =>
+      m.messageId === `<ists.${id}@support.example.com>`
+    );
     assert.equal(mails.length, 1, "only the message sent before the crash");
   });
 });
