@@ -185,9 +185,12 @@ end;
 $$;
 
 -- Ticket events for subscribers: created, assigned (a new assignee), resolved and closed.
+-- security definer: an agent resolving their own ticket (RLS) must store the event and its
+-- deliveries, which only the service role may read or write.
 create function app_private.tickets_emit_webhook_events()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
@@ -212,9 +215,11 @@ create trigger tickets_emit_webhook_events_update after update of assigned_to, s
   for each row execute function app_private.tickets_emit_webhook_events();
 
 -- SLA breaches for subscribers (one per deadline, as the sweep fires it).
+-- security definer: like tickets_emit_webhook_events(), whoever caused the breach alert.
 create function app_private.sla_alerts_emit_webhook_event()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
