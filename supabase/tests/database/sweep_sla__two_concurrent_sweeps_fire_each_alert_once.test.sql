@@ -37,10 +37,11 @@ select is((select count(*) from public.notifications where ticket_id = any (:'ti
   2::bigint, 'and one warning message per ticket');
 
 -- Clean up the committed rows. The notify stage may be delivering the warnings right now:
--- take its rows first (waiting for it to finish), so the deletes cannot deadlock with it.
+-- take its rows first, in its own order (the notifications it locks, then the job it
+-- completes), waiting for it to finish, so the deletes cannot deadlock with it.
 select dblink_exec('setup', format($$
-  select 1 from app_private.jobs where ticket_id = any (%1$L::uuid[]) for update;
   select 1 from public.notifications where ticket_id = any (%1$L::uuid[]) for update;
+  select 1 from app_private.jobs where ticket_id = any (%1$L::uuid[]) for update;
   delete from app_private.jobs where ticket_id = any (%1$L::uuid[]);
   delete from public.tickets where id = any (%1$L::uuid[]);
   delete from public.customers c where c.email like 'customer-%%@example.com'
