@@ -14,6 +14,7 @@ import {
 import { startFakeOpenAi } from "./lib/fake_openai.ts";
 import { ensureChromium } from "./lib/browser.ts";
 import { startImapServer, stopImapServer } from "./lib/imap_server.ts";
+import { startSmtpServer, stopSmtpServer } from "./lib/smtp_server.ts";
 import { resetStack, startStack, stopStack } from "./lib/stack/stack.ts";
 
 const deno = join(BIN, "deno");
@@ -123,6 +124,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     console.error(`\n${signal}: stopping the local stack`);
     await stopStack().catch(() => {});
     await stopImapServer().catch(() => {});
+    await stopSmtpServer().catch(() => {});
     Deno.exit(130);
   });
 }
@@ -153,6 +155,12 @@ try {
   Deno.env.set("ISTS_IMAP_USER", imap.user);
   Deno.env.set("ISTS_IMAP_PASSWORD", imap.password);
   Deno.env.set("ISTS_IMAP_MAILBOX", imap.mailbox);
+  // The send stage mails answers to a throwaway aiosmtpd on loopback (plain SMTP).
+  const smtp = await startSmtpServer();
+  Deno.env.set("ISTS_SMTP_HOST", smtp.host);
+  Deno.env.set("ISTS_SMTP_PORT", String(smtp.port));
+  Deno.env.set("ISTS_SMTP_SECURE", "false");
+  Deno.env.set("ISTS_SMTP_FROM", "Example Support <help@support.example.com>");
   const info = await resetStack();
 
   await check("supabase db lint (plpgsql_check)", join(BIN, "supabase"), [
@@ -181,6 +189,8 @@ try {
     ISTS_TEST_IMAP_PASSWORD: imap.password,
     ISTS_TEST_IMAP_MAILBOX: imap.mailbox,
     ISTS_TEST_DASHBOARD_TOKEN: DASHBOARD_TEST_TOKEN,
+    ISTS_TEST_SMTP_MAIL_DIR: smtp.mailDir,
+    ISTS_TEST_SMTP_PORT: String(smtp.port),
   });
 
   // The same stack with OpenAI configured, against a local server speaking OpenAI's API.
@@ -207,6 +217,7 @@ try {
 if (!Deno.args.includes("--keep")) {
   await stopStack().catch(() => {});
   await stopImapServer().catch(() => {});
+  await stopSmtpServer().catch(() => {});
 }
 console.log(`\n━━ done in ${Math.round((Date.now() - started) / 1000)} s`);
 if (failures.length > 0) console.log(`failing: ${failures.join(", ")}`);

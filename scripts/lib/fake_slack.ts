@@ -4,7 +4,8 @@
  * It answers a handful of methods the way Slack does (HTTP 200 with `{ ok, ... }` bodies, form or
  * JSON requests, Bearer tokens) and can be told to fail the next requests in the ways real Slack
  * and the networks in front of it fail: 429 with `Retry-After`, 5xx, a hang, a non-JSON body,
- * `invalid_auth`. It also takes posts to response URLs (`/response/<anything>`, recorded as
+ * `invalid_auth`, or a 5xx after doing what was asked (a post whose answer was lost). It also
+ * keeps the messages posted (with their metadata) for `conversations.replies`, and takes posts to response URLs (`/response/<anything>`, recorded as
  * method `response_url` with the path in `headers["x-fake-path"]`), as Slack's
  * hooks.slack.com/actions/… URLs do for interactions and slash commands.
  */
@@ -25,6 +26,8 @@ export interface FailNextOptions {
   retryAfterS?: number;
   /** HTTP status sent with `server_error` (default 500). */
   status?: 500 | 502 | 503 | 504;
+  /** `server_error` only: do the method first, then answer the error (the answer is lost). */
+  afterEffect?: boolean;
 }
 
 /** One request the fake received, with JSON-encoded form fields (`blocks`, ...) decoded. */
@@ -76,12 +79,14 @@ interface StoredMessage {
   text: string;
   blocks?: unknown[];
   threadTs?: string;
+  metadata?: unknown;
 }
 interface PendingFailure {
   kind: FakeSlackFailure;
   left: number;
   retryAfterS: number;
   status: number;
+  afterEffect?: boolean;
 }
 
 /** Starts the fake on 127.0.0.1 (`port` 0, the default, picks a free port). */
@@ -118,6 +123,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
         text: str(body.text),
         blocks: body.blocks as unknown[] | undefined,
         threadTs: str(body.thread_ts) || undefined,
+        metadata: body.metadata,
       };
       messages.set(`${channel}/${ts}`, stored);
       return { ok: true, channel, ts, message: messageJson(stored) };
@@ -133,6 +139,30 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
       stored.text = str(body.text);
       stored.blocks = body.blocks as unknown[] | undefined;
       return { ok: true, channel, ts, text: stored.text, message: messageJson(stored) };
+    },
+
+    "conversations.replies": (body) => {
+      const channel = str(body.channel);
+      const ts = str(body.ts);
+      const problem = checkChannel(channel);
+      if (problem) return problem;
+      if (!ts) return fail("invalid_arguments");
+      const oldest = Number(str(body.oldest) || "0");
+      const withMetadata = str(body.include_all_metadata) === "true";
+      const thread = [...messages.values()]
+        .filter((m) => m.channel === channel && (m.ts === ts || m.threadTs === ts))
+        .filter((m) => m.ts === ts || Number(m.ts) >= oldest)
+        .sort((a, b) => Number(a.ts) - Number(b.ts))
+        .map((m) => ({
+          ...messageJson(m),
+          ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+        }));
+      return {
+        ok: true,
+        messages: thread,
+        has_more: false,
+        response_metadata: { next_cursor: "" },
+      };
     },
 
     "chat.postEphemeral": (body) => {
@@ -192,6 +222,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
         left: opts.count ?? 1,
         retryAfterS: opts.retryAfterS ?? 1,
         status: opts.status ?? 500,
+        afterEffect: opts.afterEffect ?? false,
       });
       return Response.json({ ok: true });
     }
@@ -227,7 +258,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     calls.push(call);
 
     const failure = takeFailure();
-    if (failure) {
+    if (failure && !failure.afterEffect) {
       call.failure = failure.kind;
       return await injected(failure);
     }
@@ -240,7 +271,13 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     }
     const impl = methods[method];
     if (!impl) return slack({ ok: false, error: "unknown_method", req_method: method }, 404);
-    return slack(impl(parsed.body));
+    const reply = impl(parsed.body);
+    if (failure) {
+      // Done, but the caller never hears of it.
+      call.failure = failure.kind;
+      return await injected(failure);
+    }
+    return slack(reply);
   }
 
   function takeFailure(): PendingFailure | undefined {
@@ -299,6 +336,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
               left,
               retryAfterS: opts.retryAfterS ?? 1,
               status: opts.status ?? 500,
+              afterEffect: opts.afterEffect ?? false,
             });
           },
           close,

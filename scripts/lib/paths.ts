@@ -11,6 +11,8 @@ export const PG_DATA = join(PG_DIR, "data");
 export const PG_SOCKET_DIR = join(PG_DIR, "run");
 export const PG_LOG = join(PG_DIR, "postgres.log");
 export const IMAP_DIR = join(LOCAL_DIR, "imap");
+/** Folder of the test SMTP server (its pid file and the messages it received, in mail/). */
+export const SMTP_DIR = join(LOCAL_DIR, "smtp");
 /**
  * Added to every local port, so that several checkouts can run their stacks side by side
  * (ISTS_PORT_OFFSET=100 gives 54422, 54421, …). 0 by default.
@@ -24,6 +26,8 @@ export const FAKE_SLACK_PORT = 54329 + PORT_OFFSET;
 export const FAKE_OPENAI_PORT = 54330 + PORT_OFFSET;
 /** Port of the test IMAP server (Dovecot) the tests start, and its folder. */
 export const IMAP_PORT = 54331 + PORT_OFFSET;
+/** Port of the test SMTP server (aiosmtpd) the tests start. */
+export const SMTP_PORT = 54332 + PORT_OFFSET;
 export const DB_PASSWORD = "postgres";
 /** Connection URL of the local database. */
 export const DB_URL = `postgresql://postgres:${DB_PASSWORD}@127.0.0.1:${DB_PORT}/postgres`;

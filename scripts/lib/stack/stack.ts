@@ -2,7 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { createOpenAiEmbedder } from "../../../supabase/functions/_shared/ai/openai_embed.ts";
-import { EnvError, EnvSchema, loadEnv } from "../../../supabase/functions/_shared/env.ts";
+import {
+  configWarnings,
+  EnvError,
+  EnvSchema,
+  loadEnv,
+} from "../../../supabase/functions/_shared/env.ts";
 import { readKbDir } from "../kb_files.ts";
 import { importKbArticles } from "../kb_import.ts";
 import {
@@ -211,7 +216,8 @@ export interface StackInfo {
 export async function startStack(_options: StartOptions = {}): Promise<StackInfo> {
   const config = await userConfig();
   try {
-    loadEnv({ SUPABASE_DB_URL: DB_URL, ...config });
+    const env = loadEnv({ SUPABASE_DB_URL: DB_URL, ...config });
+    for (const warning of configWarnings(env)) step(`warning: ${warning}`);
   } catch (error) {
     if (error instanceof EnvError) {
       throw new Error(

@@ -109,7 +109,38 @@ export const EnvSchema = z.object({
   ISTS_IMAP_USER: optionalString,
   ISTS_IMAP_PASSWORD: z.string().min(1).optional(),
   ISTS_IMAP_MAILBOX: optionalString,
+  ISTS_SMTP_HOST: z.string().trim().regex(
+    /^[a-z0-9-]+(\.[a-z0-9-]+)*$|^\[?[0-9a-f:.]+\]?$/i,
+    "must be a host name or IP address such as smtp.example.com",
+  ).optional(),
+  ISTS_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  ISTS_SMTP_SECURE: z.enum(["true", "false"], "must be true (implicit TLS, the default) or false")
+    .optional(),
+  ISTS_SMTP_USER: optionalString,
+  ISTS_SMTP_PASSWORD: z.string().min(1).optional(),
+  ISTS_SMTP_FROM: z.string().trim().refine(
+    (text) => parseMailbox(text) !== null,
+    'must be an address or "Name <address>", e.g. "Acme Support <help@support.example.com>"',
+  ).optional(),
 }).superRefine((env, ctx) => {
+  // Outgoing mail is on when an SMTP host is set; it then needs a From address.
+  if (env.ISTS_SMTP_HOST !== undefined) {
+    if (env.ISTS_SMTP_FROM === undefined && listOf(env.ISTS_SUPPORT_ADDRESSES).length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ISTS_SMTP_FROM"],
+        message: "is required with ISTS_SMTP_HOST (or set ISTS_SUPPORT_ADDRESSES)",
+      });
+    }
+    if ((env.ISTS_SMTP_USER === undefined) !== (env.ISTS_SMTP_PASSWORD === undefined)) {
+      const key = env.ISTS_SMTP_USER === undefined ? "ISTS_SMTP_USER" : "ISTS_SMTP_PASSWORD";
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: "is required with the other SMTP login",
+      });
+    }
+  }
   // IMAP polling is on when a host is set; it then needs an account.
   if (env.ISTS_IMAP_HOST === undefined) return;
   for (const key of ["ISTS_IMAP_USER", "ISTS_IMAP_PASSWORD"] as const) {
@@ -168,6 +199,76 @@ export function imapSettings(env: Env): ImapSettings | null {
     password: env.ISTS_IMAP_PASSWORD,
     mailbox: env.ISTS_IMAP_MAILBOX ?? "INBOX",
   };
+}
+
+/** A mailbox as written in a From header: the address and an optional display name. */
+export interface Mailbox {
+  name: string | null;
+  address: string;
+}
+
+/** Reads `address` or `Name <address>`; null when it is neither. */
+export function parseMailbox(text: string): Mailbox | null {
+  const trimmed = text.trim();
+  const named = /^(?:"?([^"<>]*?)"?\s*)?<([^<>\s]+)>$/.exec(trimmed);
+  const address = named ? named[2] : trimmed;
+  if (!/^[^@\s,<>"]+@[^@\s,<>"]+\.[^@\s,<>"]+$/.test(address)) return null;
+  const name = named?.[1]?.trim() || null;
+  return { name, address: address.toLowerCase() };
+}
+
+/** Outgoing mail through SMTP, with defaults applied; null when ISTS_SMTP_HOST is not set. */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** Implicit TLS from the first byte (port 465); false: plain, upgraded by STARTTLS if offered. */
+  secure: boolean;
+  user: string | null;
+  password: string | null;
+  from: Mailbox;
+  /** Domain of our Message-IDs (ISTS_MAIL_DOMAIN, else the From address's domain). */
+  messageIdDomain: string;
+}
+
+/** SMTP settings from ISTS_SMTP_*: port 465 with implicit TLS unless given. */
+export function smtpSettings(env: Env): SmtpSettings | null {
+  if (!env.ISTS_SMTP_HOST) return null;
+  const from = parseMailbox(env.ISTS_SMTP_FROM ?? listOf(env.ISTS_SUPPORT_ADDRESSES)[0] ?? "");
+  if (!from) return null;
+  const secure = env.ISTS_SMTP_SECURE !== "false";
+  return {
+    host: env.ISTS_SMTP_HOST,
+    port: env.ISTS_SMTP_PORT ?? (secure ? 465 : 25),
+    secure,
+    user: env.ISTS_SMTP_USER ?? null,
+    password: env.ISTS_SMTP_PASSWORD ?? null,
+    from,
+    messageIdDomain: (env.ISTS_MAIL_DOMAIN ?? from.address.split("@")[1]).toLowerCase(),
+  };
+}
+
+/**
+ * Settings that work here but not everywhere: hosted Supabase blocks outgoing ports 25 and 587,
+ * so SMTP from a deployed function must use implicit TLS on 465.
+ */
+export function configWarnings(env: Env): string[] {
+  const smtp = smtpSettings(env);
+  if (!smtp) return [];
+  const warnings: string[] = [];
+  if (smtp.port === 25 || smtp.port === 587) {
+    warnings.push(
+      `ISTS_SMTP_PORT ${smtp.port} is blocked for hosted Supabase functions: use 465 with ISTS_SMTP_SECURE=true (implicit TLS)`,
+    );
+  }
+  if (smtp.port === 465 && !smtp.secure) {
+    warnings.push("ISTS_SMTP_PORT 465 expects implicit TLS: set ISTS_SMTP_SECURE=true");
+  }
+  if (!smtp.secure && smtp.user !== null && !/^(127\.|localhost$|\[?::1\]?$)/.test(smtp.host)) {
+    warnings.push(
+      "ISTS_SMTP_SECURE=false sends the SMTP login unencrypted unless the server offers STARTTLS",
+    );
+  }
+  return warnings;
 }
 
 /** Tokens accepted as the pipeline's service-role bearer. */

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { EnvError, imapSettings, listOf, loadEnv, pipelineTokens } from "./env.ts";
+import {
+  configWarnings,
+  EnvError,
+  imapSettings,
+  listOf,
+  loadEnv,
+  pipelineTokens,
+  smtpSettings,
+} from "./env.ts";
 
 const DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
 
@@ -253,5 +261,45 @@ Deno.test("loadEnv() names the IMAP account settings a host needs and malformed 
       "env ISTS_IMAP_PORT Too big: expected number to be <=65535",
       "env ISTS_IMAP_SECURE must be true (TLS, the default) or false",
     ],
+  );
+});
+
+Deno.test("loadEnv() needs a From address with ISTS_SMTP_HOST, and both halves of the login", () => {
+  const base = { SUPABASE_DB_URL: "postgresql://u:p@localhost:5432/db" };
+  assert.throws(
+    () => loadEnv({ ...base, ISTS_SMTP_HOST: "smtp.example.com", ISTS_SMTP_USER: "u" }),
+    /missing env ISTS_SMTP_FROM; missing env ISTS_SMTP_PASSWORD/,
+  );
+});
+
+Deno.test("smtpSettings() defaults to implicit TLS on 465 and the From domain for Message-IDs", () => {
+  const env = loadEnv({
+    SUPABASE_DB_URL: "postgresql://u:p@localhost:5432/db",
+    ISTS_SMTP_HOST: "smtp.example.com",
+    ISTS_SMTP_FROM: "Acme Support <Help@Support.Example.com>",
+  });
+  assert.deepEqual(smtpSettings(env), {
+    host: "smtp.example.com",
+    port: 465,
+    secure: true,
+    user: null,
+    password: null,
+    from: { name: "Acme Support", address: "help@support.example.com" },
+    messageIdDomain: "support.example.com",
+  });
+  assert.deepEqual(configWarnings(env), []);
+});
+
+Deno.test("configWarnings() warns that hosted functions cannot reach ports 25 and 587", () => {
+  const env = loadEnv({
+    SUPABASE_DB_URL: "postgresql://u:p@localhost:5432/db",
+    ISTS_SMTP_HOST: "smtp.example.com",
+    ISTS_SMTP_PORT: "587",
+    ISTS_SMTP_SECURE: "false",
+    ISTS_SMTP_FROM: "help@support.example.com",
+  });
+  assert.match(
+    configWarnings(env).join("\n"),
+    /587 is blocked for hosted Supabase functions: use 465/,
   );
 });

@@ -223,6 +223,89 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
   };
 }
 
+/** The metadata event type our answers carry, so a later attempt can find them in the thread. */
+export const ANSWER_METADATA_EVENT = "ists_answer";
+
+/** Port for answering in a ticket's Slack thread; inject a stub in tests. */
+export interface SlackThreadPoster {
+  /** Posts the answer in the thread, tagged with its response id (message metadata). */
+  post(channel: string, threadTs: string, text: string, responseId: string): Promise<PostedMessage>;
+  /** The ts of our message carrying this response id in the thread since then, or null. */
+  find(
+    channel: string,
+    threadTs: string,
+    responseId: string,
+    sinceSeconds: number,
+  ): Promise<string | null>;
+}
+
+/**
+ * Creates a thread poster through `@slack/web-api` that never retries a post by itself (a
+ * timed-out post may have gone through: the caller looks in the thread before posting again).
+ */
+export function createSlackThreadPoster(options: SlackNotifierOptions): SlackThreadPoster {
+  const client = webClient({ ...options, maxRetries: 0 });
+  const reader = webClient(options);
+  return {
+    async post(channel, threadTs, text, responseId) {
+      let result: { channel?: unknown; ts?: unknown };
+      try {
+        result = await client.chat.postMessage({
+          channel,
+          thread_ts: threadTs,
+          text: escapeMrkdwn(text),
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: {
+            event_type: ANSWER_METADATA_EVENT,
+            event_payload: { response_id: responseId },
+          },
+        } as ChatPostMessageArguments);
+      } catch (err) {
+        throw toSlackError(err);
+      }
+      if (typeof result.channel !== "string" || typeof result.ts !== "string") {
+        throw new SlackError("Cannot read Slack's answer: no channel or ts", {
+          code: MALFORMED,
+          retryable: false,
+        });
+      }
+      return { ok: true, channel: result.channel, ts: result.ts };
+    },
+    async find(channel, threadTs, responseId, sinceSeconds) {
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        let result: {
+          messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }[];
+          response_metadata?: { next_cursor?: string };
+        };
+        try {
+          result = await reader.conversations.replies({
+            channel,
+            ts: threadTs,
+            oldest: String(Math.max(0, Math.floor(sinceSeconds))),
+            inclusive: true,
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          }) as typeof result;
+        } catch (err) {
+          throw toSlackError(err);
+        }
+        const found = (result.messages ?? []).find((m) =>
+          m.metadata?.event_type === ANSWER_METADATA_EVENT &&
+          (m.metadata.event_payload as { response_id?: unknown } | undefined)?.response_id ===
+            responseId
+        );
+        if (found?.ts) return found.ts;
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) return null;
+      }
+      return null;
+    },
+  };
+}
+
 /** A Slack user's profile, as far as the token's scopes show it. */
 export interface SlackUser {
   id: string;

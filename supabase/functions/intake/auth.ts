@@ -1,8 +1,9 @@
 import { createHmac } from "node:crypto";
 import { HttpError, safeEqual } from "../_shared/http.ts";
+import { SIGNATURE_TOLERANCE_SECONDS } from "../_shared/webhook_signature.ts";
 
-/** How far a signature's timestamp may be from the server's clock, in seconds. */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
+export { signBody } from "../_shared/webhook_signature.ts";
+export { SIGNATURE_TOLERANCE_SECONDS };
 
 /** Who may post to intake. */
 export interface IntakeAuthConfig {
@@ -29,11 +30,6 @@ export type Caller =
   | { kind: "api_key" }
   | { kind: "signature"; signature: PendingSignature }
   | { kind: "public"; open: boolean };
-
-/** Hex HMAC-SHA256 of "<timestamp>.<raw body>": the v1 signature of a request. */
-export function signBody(secret: string, timestamp: string, body: Uint8Array | string): string {
-  return createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest("hex");
-}
 
 function requireSignature(
   config: IntakeAuthConfig,

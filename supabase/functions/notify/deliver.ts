@@ -61,6 +61,8 @@ async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<
       left join public.agents ag on ag.id = t.assigned_to
       left join public.sla_tracking s on s.ticket_id = t.id
       where n.status = 'pending'
+        -- Answers to the customer are the send stage's (it settles their outbox rows).
+        and n.kind <> 'customer_reply'
         and (n.ticket_id = ${job.ticketId} or (${job.ticketId}::uuid is null and n.ticket_id is null))
       order by n.created_at
       for update of n skip locked`;

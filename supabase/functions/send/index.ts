@@ -1,0 +1,4 @@
+import { loadEnv } from "../_shared/env.ts";
+import { serveSend } from "./mod.ts";
+
+Deno.serve(serveSend(loadEnv()));

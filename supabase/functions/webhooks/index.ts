@@ -1,0 +1,4 @@
+import { loadEnv } from "../_shared/env.ts";
+import { serveWebhooks } from "./mod.ts";
+
+Deno.serve(serveWebhooks(loadEnv()));
