@@ -67,7 +67,8 @@ begin
 end;
 $$;
 
--- Routing, unchanged but for the lock taken before the ticket's row.
+-- Routing, unchanged but for the lock taken before the ticket's row (and not at all for a
+-- ticket that is routed already).
 create or replace function app_private.route_ticket(p_ticket_id uuid)
 returns jsonb
 language plpgsql
@@ -91,7 +92,12 @@ declare
   v_resolution_deadline timestamptz;
   v_decision jsonb;
 begin
-  -- The assignment lock before the ticket's row (see take_assignment_lock()).
+  -- A ticket routed already (a late or repeated job) is left alone without waiting for the
+  -- assignment lock; otherwise the lock comes before the ticket's row (take_assignment_lock()).
+  select * into v_ticket from public.tickets where id = p_ticket_id;
+  if found and v_ticket.status <> 'analyzed' then
+    return jsonb_build_object('outcome', 'skipped', 'reason', 'status is ' || v_ticket.status);
+  end if;
   perform app_private.lock_team_assignment(null);
   select * into v_ticket from public.tickets where id = p_ticket_id for update;
   if not found then
