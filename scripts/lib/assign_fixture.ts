@@ -8,7 +8,10 @@ import type postgres from "postgres";
 export interface AssignFixture {
   run: string;
   teamId: string;
-  agents: { id: string; slackUserId: string; authUserId: string; senior: boolean }[];
+  /** The agents who take tickets (with Slack ids only when `agentSlackIds`). */
+  agents: { id: string; slackUserId: string | null; authUserId: string; senior: boolean }[];
+  /** The team's manager, away (takes no tickets), who acts from Slack. */
+  lead: { id: string; slackUserId: string };
   /** Analysed tickets, oldest first, ready for route_ticket(). */
   ticketIds: string[];
   /** Tickets already waiting in the team's queue, oldest first. */
@@ -25,12 +28,18 @@ export interface AssignFixtureOptions {
   queued?: number;
   /** The language only this fixture's rule matches (an ISO-like code no real ticket has). */
   language?: string;
+  /**
+   * Give every agent a Slack id (so they act from Slack, and get a direct message for each
+   * ticket: real Slack traffic for the notify stage). Default false: only the lead has one.
+   */
+  agentSlackIds?: boolean;
 }
 
 /** Creates the team, its rule, agents, customers and tickets. */
 export async function createAssignFixture(
   sql: postgres.Sql,
-  { agents, capacity, tickets, queued = 0, language = "zz" }: AssignFixtureOptions,
+  { agents, capacity, tickets, queued = 0, language = "zz", agentSlackIds = false }:
+    AssignFixtureOptions,
 ): Promise<AssignFixture> {
   const run = crypto.randomUUID().slice(0, 8);
   const [team] = await sql<{ id: string }[]>`
@@ -47,9 +56,14 @@ export async function createAssignFixture(
                                slack_user_id, auth_user_id)
     select 'race-agent-' || ${run} || '-' || g || '@example.com', 'Race Agent ' || g, ${team.id},
            case when g % 5 = 0 then 'senior' else 'mid' end, ${capacity},
-           'UR' || upper(${run}) || g, gen_random_uuid()
+           case when ${agentSlackIds} then 'UR' || upper(${run}) || g end, gen_random_uuid()
     from generate_series(1, ${agents}) g
     returning id, slack_user_id, auth_user_id, skill_level = 'senior' as senior`;
+  const [lead] = await sql<{ id: string; slack_user_id: string }[]>`
+    insert into public.agents (email, name, team_id, role, skill_level, availability, slack_user_id)
+    values ('race-lead-' || ${run} || '@example.com', 'Race Lead', ${team.id}, 'manager', 'senior',
+            'away', 'UL' || upper(${run}))
+    returning id, slack_user_id`;
   // One customer per ticket, so no repeat-contact escalation narrows the choice to seniors.
   await sql`
     insert into public.customers (email, name)
@@ -90,6 +104,7 @@ export async function createAssignFixture(
       authUserId: a.auth_user_id,
       senior: a.senior,
     })),
+    lead: { id: lead.id, slackUserId: lead.slack_user_id },
     ticketIds: rows.filter((r) => r.status === "analyzed").map((r) => r.id),
     queuedIds: rows.filter((r) => r.status === "queued").map((r) => r.id),
     async cleanup() {
@@ -161,13 +176,12 @@ export async function handOutWorker(
   return assigned;
 }
 
-/** Clicks Reassign (next best agent) as the team's first senior on assigned tickets. */
+/** Clicks Reassign (next best agent) as the team's lead on assigned tickets. */
 export async function slackReassignWorker(
   sql: postgres.Sql,
   fixture: AssignFixture,
   done: () => boolean,
 ): Promise<{ moved: number; refused: number }> {
-  const senior = fixture.agents.find((a) => a.senior) ?? fixture.agents[0];
   let moved = 0;
   let refused = 0;
   while (!done()) {
@@ -180,7 +194,7 @@ export async function slackReassignWorker(
       continue;
     }
     const [{ ok }] = await sql<{ ok: boolean }[]>`
-      select (app_private.slack_console(${senior.slackUserId}, 'reassign', ${
+      select (app_private.slack_console(${fixture.lead.slackUserId}, 'reassign', ${
       sql.json({
         ticket_id: ticket.id,
         expected: { assignee: ticket.assigned_to, status: "assigned" },
@@ -209,7 +223,7 @@ export async function resolveWorker(
       where t.team_id = ${fixture.teamId} and t.status = 'assigned'
       order by random() limit 1`;
     const agent = ticket && byId.get(ticket.assigned_to);
-    if (!agent) {
+    if (!agent?.slackUserId) {
       await new Promise((r) => setTimeout(r, 5));
       continue;
     }
@@ -271,7 +285,7 @@ export async function checkAssignments(
              count(t.id) filter (where t.status in ('assigned', 'in_progress')) as active
       from public.agents a
       left join public.tickets t on t.assigned_to = a.id
-      where a.team_id = ${fixture.teamId}
+      where a.team_id = ${fixture.teamId} and a.id <> ${fixture.lead.id}
       group by a.id
     ), assignments as (
       select e.ticket_id, count(*) as n

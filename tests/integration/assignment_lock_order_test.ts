@@ -22,7 +22,7 @@ async function availabilityWorker(
   let toggles = 0;
   while (!done()) {
     for (const availability of ["away", "available"]) {
-      await sql`select app_private.slack_console(${agent.slackUserId}, 'availability',
+      await sql`select app_private.slack_console(${agent.slackUserId!}, 'availability',
                        ${sql.json({ availability })})`;
     }
     toggles++;
@@ -34,7 +34,12 @@ Deno.test("agents resolving, going away and reassigning while routing and the qu
   await withSql(async (admin) => {
     // 6 agents with room for 4 each (24 slots) and 300 tickets: most of them wait in the
     // queue and are handed out as the agents resolve, so every path frees and fills slots.
-    const fixture = await createAssignFixture(admin, { agents: 6, capacity: 4, tickets: 300 });
+    const fixture = await createAssignFixture(admin, {
+      agents: 6,
+      capacity: 4,
+      tickets: 300,
+      agentSlackIds: true,
+    });
     const sessions = Array.from(
       { length: 6 },
       () => postgres(env.dbUrl, { max: 1, onnotice: () => {} }),
