@@ -55,6 +55,11 @@ declare
   v_ticket_id uuid;
   v_problem text;
   v_args jsonb := coalesce(p_args, '{}');
+  -- Picking oneself from the teammates menu is taking the ticket.
+  v_as text := case when p_action = 'reassign' and v_args ->> 'target_agent_id' is not null
+                     and exists (select 1 from public.agents a where a.slack_user_id = p_slack_user_id
+                                   and a.id::text = v_args ->> 'target_agent_id')
+                    then 'assign_me' else p_action end;
 begin
   select * into v_agent from public.agents a
   where a.slack_user_id = p_slack_user_id order by a.created_at, a.id limit 1;
@@ -95,7 +100,7 @@ begin
   else
     select * into v_ticket from public.tickets t where t.id = v_ticket_id;
   end if;
-  v_problem := app_private.slack_permission_problem(v_agent, v_ticket, p_action);
+  v_problem := app_private.slack_permission_problem(v_agent, v_ticket, v_as);
   if v_problem is not null and v_ticket.team_id is not distinct from v_agent.team_id and v_args ? 'expected' then
     -- Within the team, a stale message is explained first (it showed someone else's view).
     v_problem := coalesce(app_private.slack_ticket_problem(v_ticket, v_args -> 'expected'), v_problem);

@@ -5,7 +5,7 @@
 -- the assignee, a senior agent or a manager. Refusals explain themselves and change nothing.
 begin;
 set local search_path = extensions, public;
-select plan(18);
+select plan(19);
 
 -- SETUP: Billing (Mia mid, Noah mid, Ava senior, Grace a manager) and another team's junior
 select tests.create_team('Billing') as billing \gset
@@ -32,6 +32,7 @@ where id = :'escalated';
 select tests.create_ticket(tests.create_customer(), status => 'assigned', team_id => :'billing', assigned_to => :'mia') as mias \gset
 select tests.create_ticket(tests.create_customer(), status => 'assigned', team_id => :'billing', assigned_to => :'mia') as mias_too \gset
 select tests.create_ticket(tests.create_customer(), status => 'queued', team_id => :'billing') as queued \gset
+select tests.create_ticket(tests.create_customer(), status => 'queued', team_id => :'billing') as queued_too \gset
 select tests.authenticate_as_service_role();
 select count(*) as events_before from public.ticket_events \gset
 select count(*) as notifications_before from public.notifications \gset
@@ -76,6 +77,8 @@ select results_eq(
   'and changed no ticket');
 select is(app_private.slack_console(:'noah_slack', 'assign_me', jsonb_build_object('ticket_id', :'queued')) ->> 'ok',
   'true', 'a teammate takes a queued ticket');
+select is(app_private.slack_console(:'noah_slack', 'reassign', jsonb_build_object('ticket_id', :'queued_too', 'target_agent_id', :'noah')) ->> 'ok',
+  'true', 'picking oneself from the teammates menu takes a queued ticket too');
 select is(app_private.slack_console(:'noah_slack', 'escalate', jsonb_build_object('ticket_id', :'mias')) ->> 'ok',
   'true', 'and escalates a colleague''s ticket');
 
