@@ -171,12 +171,24 @@ export async function handOutWorker(
     const [{ n }] = await sql<{ n: number }[]>`
       select app_private.assign_queued_tickets(${teamId}) as n`;
     assigned += n;
-    if (n === 0) await new Promise((r) => setTimeout(r, 5));
+    if (n === 0) await new Promise((r) => setTimeout(r, 10));
   } while (!done());
   return assigned;
 }
 
-/** Clicks Reassign (next best agent) as the team's lead on assigned tickets. */
+/** One of the fixture's tickets at random, if it is assigned now. */
+async function randomAssigned(
+  sql: postgres.Sql,
+  fixture: AssignFixture,
+): Promise<{ id: string; assigned_to: string } | undefined> {
+  const ids = [...fixture.ticketIds, ...fixture.queuedIds];
+  const id = ids[Math.floor(Math.random() * ids.length)];
+  const [ticket] = await sql<{ id: string; assigned_to: string }[]>`
+    select t.id, t.assigned_to from public.tickets t where t.id = ${id} and t.status = 'assigned'`;
+  return ticket;
+}
+
+/** Clicks Reassign (next best agent) as the team's lead on assigned tickets, a click every 10 ms. */
 export async function slackReassignWorker(
   sql: postgres.Sql,
   fixture: AssignFixture,
@@ -185,14 +197,9 @@ export async function slackReassignWorker(
   let moved = 0;
   let refused = 0;
   while (!done()) {
-    const [ticket] = await sql<{ id: string; assigned_to: string }[]>`
-      select t.id, t.assigned_to from public.tickets t
-      where t.team_id = ${fixture.teamId} and t.status = 'assigned'
-      order by random() limit 1`;
-    if (!ticket) {
-      await new Promise((r) => setTimeout(r, 5));
-      continue;
-    }
+    await new Promise((r) => setTimeout(r, 10));
+    const ticket = await randomAssigned(sql, fixture);
+    if (!ticket) continue;
     const [{ ok }] = await sql<{ ok: boolean }[]>`
       select (app_private.slack_console(${fixture.lead.slackUserId}, 'reassign', ${
       sql.json({
@@ -218,13 +225,10 @@ export async function resolveWorker(
   const byId = new Map(fixture.agents.map((a) => [a.id, a]));
   let resolved = 0;
   while (!done()) {
-    const [ticket] = await sql<{ id: string; assigned_to: string }[]>`
-      select t.id, t.assigned_to from public.tickets t
-      where t.team_id = ${fixture.teamId} and t.status = 'assigned'
-      order by random() limit 1`;
+    const ticket = await randomAssigned(sql, fixture);
     const agent = ticket && byId.get(ticket.assigned_to);
-    if (!agent?.slackUserId) {
-      await new Promise((r) => setTimeout(r, 5));
+    if (!ticket || !agent?.slackUserId) {
+      await new Promise((r) => setTimeout(r, 2));
       continue;
     }
     if (resolved % 2 === 0) {

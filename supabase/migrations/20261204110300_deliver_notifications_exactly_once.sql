@@ -149,9 +149,13 @@ begin
       -- at once; else after the backoff.
       and (x.last_attempt_at is null
            or x.last_attempt_at < now() - make_interval(secs => least(v_base * power(2, least(x.requeues, 20)), 21600)))
+      -- Two probes, not "is not distinct from": each uses an index (a plain join on that
+      -- predicate scanned every job for every pending row: minutes under a backlog).
       and not exists (select 1 from app_private.jobs j
-                      where j.stage = 'notify' and j.status in ('queued', 'running')
-                        and j.ticket_id is not distinct from x.ticket_id)
+                      where j.ticket_id = x.ticket_id and j.stage = 'notify' and j.status in ('queued', 'running'))
+      and (x.ticket_id is not null
+           or not exists (select 1 from app_private.jobs j
+                          where j.ticket_id is null and j.stage = 'notify' and j.status in ('queued', 'running')))
     order by x.created_at
     limit 1000
     for update of x skip locked);
