@@ -189,9 +189,12 @@ begin
   from unnest(v_stranded) s
   where n.id = s.id and s.requeues < v_max;
   get diagnostics v_requeued = row_count;
-  perform app_private.enqueue_job('notify', t.ticket_id,
-                                  case when t.ticket_id is null then '{"alerts": true}'::jsonb else '{}'::jsonb end)
-  from (select distinct s.ticket_id from unnest(v_stranded) s where s.requeues < v_max) t;
+  -- In one statement: one ring of the notify stage, however many tickets (as sweep_sla does).
+  insert into app_private.jobs (stage, ticket_id, payload, max_attempts)
+  select 'notify', t.ticket_id, case when t.ticket_id is null then '{"alerts": true}'::jsonb else '{}'::jsonb end,
+         coalesce(nullif(app_private.get_setting('job_max_attempts'), '')::integer, 3)
+  from (select distinct s.ticket_id from unnest(v_stranded) s where s.requeues < v_max) t
+  on conflict (stage, ticket_id) where status = 'queued' and stage <> 'slack-events' do nothing;
 
   select string_agg(format('%s %s (%s)', coalesce('#T-' || t.ticket_number, 'alert'), s.kind, left(coalesce(s.last_error, '?'), 80)), ', ')
   into v_first
