@@ -3,7 +3,7 @@
 import postgres from "postgres";
 import { MAX_PARSE_BYTES, parseEmail } from "../supabase/functions/_shared/mail/parse.ts";
 import { benchAnswers, printAnswerBench } from "./lib/bench_answers.ts";
-import { benchAssignment } from "./lib/bench_assign.ts";
+import { assignBenchReport, benchAssignment } from "./lib/bench_assign.ts";
 import { benchDailyReport } from "./lib/bench_report.ts";
 import { benchSlaSweep } from "./lib/bench_sla.ts";
 import { listMailFiles, loadSpamAssassin, mailDatasetsAvailable } from "./lib/mail_datasets.ts";
@@ -16,6 +16,8 @@ const STEADY_SECONDS = Number(Deno.env.get("ISTS_BENCH_STEADY_SECONDS") ?? 10);
 const DEDUPE_ROUNDS = Number(Deno.env.get("ISTS_BENCH_DEDUPE_ROUNDS") ?? 20);
 const PARSE_PASSES = Number(Deno.env.get("ISTS_BENCH_PARSE_PASSES") ?? 3);
 const ASSIGN_TICKETS = Number(Deno.env.get("ISTS_BENCH_ASSIGN_TICKETS") ?? 10_000);
+/** Set when a figure shows a broken guarantee: the run then exits 1. */
+let failed = false;
 /** The webhook secret the bench gives email-inbound (a local stack only). */
 const WEBHOOK_SECRET = Deno.env.get("ISTS_EMAIL_WEBHOOK_SECRETS")?.split(",")[0]?.trim() ||
   "ists-bench-webhook-secret";
@@ -326,18 +328,17 @@ async function routedStats(run: string, since: Date) {
   console.log(`pipeline_p50_ms: ${Number(stats.p50).toFixed(0)}`);
   console.log(`pipeline_p99_ms: ${Number(stats.p99).toFixed(0)}`);
 }
-// 5. Assignment under concurrency: 2 workers route ASSIGN_TICKETS analysed tickets to a team
-//    of 50 agents; no agent may exceed capacity and no ticket may be assigned twice.
+// 5. Assignment under concurrency: 2 workers route the same ASSIGN_TICKETS analysed tickets
+//    to a team of 50 agents with room to spare, while the queue hand-out and Slack's Reassign
+//    run; no agent may exceed capacity and no ticket may be assigned twice (else FAIL).
 {
   const r = await benchAssignment(info.dbUrl, { tickets: ASSIGN_TICKETS, workers: 2, agents: 50 });
-  console.log(`assign_tickets: ${r.tickets} (${r.workers} workers, ${r.agents} agents)`);
-  console.log(`assign_per_s: ${r.assignPerS.toFixed(0)}`);
-  console.log(`over_capacity: ${r.overCapacity}`);
-  console.log(`double_assigned: ${r.doubleAssigned}`);
-  console.log(`assign_queued: ${r.queued}`);
-  console.log(
-    `assign_load_spread: min ${r.loadMin}, max ${r.loadMax}, stddev ${r.loadStddev.toFixed(2)}`,
-  );
+  const { lines, failures } = assignBenchReport(r);
+  for (const line of lines) console.log(line);
+  if (failures.length > 0) {
+    console.log(`FAIL: assignment: ${failures.join("; ")}`);
+    failed = true;
+  }
 }
 // 6. SLA sweep: one sweep over 100,000 open tickets at elapsed fractions 0-125 % (a backlog:
 //    every due alert fires at once), then the next sweep, which finds nothing new.
@@ -363,4 +364,4 @@ if (senderLimit) {
             where key = 'intake_limit_per_sender'`;
 }
 await sql.end();
-Deno.exit(0);
+Deno.exit(failed ? 1 : 0);

@@ -1,151 +1,138 @@
-// The assignment benchmark of npm run bench: TICKETS analysed tickets routed by WORKERS
-// concurrent database sessions to a team of AGENTS agents (route_ticket: rules, team, least
-// loaded agent within capacity), then checked: no agent over capacity, no ticket assigned
-// twice, and how evenly the load spread. Everything it creates is removed afterwards.
+// The assignment benchmark of npm run bench: WORKERS database sessions route the same TICKETS
+// analysed tickets at once (every worker tries every ticket, from its own end of the list), to
+// a team of AGENTS agents with room to spare, while a third session hands out tickets already
+// waiting in the team's queue and a fourth clicks Reassign in Slack on assigned tickets. Then
+// it checks that no agent is over capacity, no ticket was assigned twice, every agent's
+// counter matches their tickets, and how evenly the load spread. Everything it creates is
+// removed afterwards.
 import postgres from "postgres";
+import {
+  checkAssignments,
+  contendedOrder,
+  createAssignFixture,
+  handOutWorker,
+  routeWorker,
+  slackReassignWorker,
+} from "./assign_fixture.ts";
 
 /** What the benchmark measured. */
 export interface AssignBenchResult {
   tickets: number;
   workers: number;
   agents: number;
+  capacity: number;
   assignPerS: number;
+  /** Tickets a worker found already routed by another (the contention). */
+  skipped: number;
+  handedOut: number;
+  slackReassigned: number;
   overCapacity: number;
   doubleAssigned: number;
+  counterDrift: number;
   queued: number;
   loadMin: number;
   loadMax: number;
   loadStddev: number;
 }
 
+/** Options of benchAssignment(). */
+export interface AssignBenchOptions {
+  tickets?: number;
+  workers?: number;
+  agents?: number;
+  batch?: number;
+  /** max_concurrent_tickets per agent; by default twice the fair share, so none is full. */
+  capacity?: number;
+  /** Tickets already waiting in the queue, for the hand-out (default a tenth of tickets). */
+  queued?: number;
+  /** Race the queue hand-out and Slack reassign against routing (default true). */
+  contenders?: boolean;
+}
+
 /** Runs the benchmark against the database at dbUrl. */
 export async function benchAssignment(
   dbUrl: string,
-  {
-    tickets = 10_000,
-    workers = 2,
-    agents = 50,
-    batch = 50,
-    capacity = Math.ceil(tickets / agents),
-  } = {},
+  options: AssignBenchOptions = {},
 ): Promise<AssignBenchResult> {
-  const run = crypto.randomUUID().slice(0, 8);
+  const tickets = options.tickets ?? 10_000;
+  const workers = options.workers ?? 2;
+  const agents = options.agents ?? 50;
+  const batch = options.batch ?? 50;
+  const contenders = options.contenders ?? true;
+  const queued = contenders ? options.queued ?? Math.floor(tickets / 10) : 0;
+  const capacity = options.capacity ?? 2 * Math.ceil((tickets + queued) / agents);
   const admin = postgres(dbUrl, { max: 1, onnotice: () => {} });
-  // By default capacity for every ticket, so the spread shows the least-loaded rule at work.
-  const [team] = await admin<{ id: string }[]>`
-    insert into public.teams (name, handles_categories) values (${"Bench team " + run}, '{}')
-    returning id`;
-  // Language "zz" is matched by this rule only, so the bench tickets stay in the bench team.
-  await admin`
-    insert into public.routing_rules (name, language, team_id, rule_priority)
-    values (${"Bench " + run}, 'zz', ${team.id}, -2147483648)`;
-  await admin`
-    insert into public.agents (email, name, team_id, skill_level, max_concurrent_tickets)
-    select 'bench-agent-' || ${run} || '-' || g || '@example.com', 'Bench Agent ' || g, ${team.id},
-           case when g % 5 = 0 then 'senior' else 'mid' end, ${capacity}
-    from generate_series(1, ${agents}) g`;
-  // One customer per ticket, so no repeat-contact escalation narrows the choice to seniors.
-  await admin`
-    insert into public.customers (email, name)
-    select 'bench-assign-' || ${run} || '-' || g || '@example.com', 'Bench'
-    from generate_series(1, ${tickets}) g`;
-  // Analysed tickets, as triage leaves them; inserted as 'analyzed' so no triage job is queued.
-  await admin`
-    with t as (
-      insert into public.tickets (idempotency_key, channel, customer_id, sender_email, subject, body,
-                                  category, sub_category, priority, language, status, sentiment_intensity,
-                                  ai_confidence, created_at)
-      select encode(sha256(convert_to(${run} || g, 'UTF8')), 'hex'), 'api', c.id, c.email,
-             'Bench ' || g, 'Bench ticket ' || g, 'general', 'other',
-             (array['low', 'medium', 'high'])[1 + g % 3], 'zz', 'analyzed', 3, 0.5,
-             now() - interval '30 days' + g * interval '1 millisecond'
-      from generate_series(1, ${tickets}) g
-      join public.customers c on c.email = 'bench-assign-' || ${run} || '-' || g || '@example.com'
-      returning id, category, sub_category, priority
-    )
-    insert into public.ai_analysis (ticket_id, category, sub_category, confidence, sentiment_emotion,
-                                    sentiment_intensity, priority_recommendation, urgency_score, language, model_name)
-    select id, category, sub_category, 0.5, 'neutral', 3, priority, 3, 'zz', 'bench' from t`;
-  const ids = (await admin<{ id: string }[]>`
-    select t.id from public.tickets t
-    where t.idempotency_key in (select encode(sha256(convert_to(${run} || g, 'UTF8')), 'hex')
-                                from generate_series(1, ${tickets}) g)
-    order by t.created_at`).map((r) => r.id);
-
-  // WORKERS sessions route the tickets in batches, each batch one transaction, both at once.
-  let next = 0;
-  const started = performance.now();
-  const pools = Array.from(
-    { length: workers },
+  const fixture = await createAssignFixture(admin, { agents, capacity, tickets, queued });
+  const sessions = Array.from(
+    { length: workers + 2 },
     () => postgres(dbUrl, { max: 1, onnotice: () => {} }),
   );
-  await Promise.all(pools.map(async (worker) => {
-    while (next < ids.length) {
-      const slice = ids.slice(next, next + batch);
-      next += batch;
-      await worker.begin(async (tx) => {
-        for (const id of slice) await tx`select app_private.route_ticket(${id})`;
-      });
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  await Promise.all(pools.map((p) => p.end()));
+  try {
+    let routing = true;
+    const stopped = () => !routing;
+    const started = performance.now();
+    const routers = Promise.all(
+      sessions.slice(0, workers).map((session, w) =>
+        routeWorker(session, contendedOrder(fixture.ticketIds, w, workers), batch)
+      ),
+    ).finally(() => routing = false);
+    const handOut = contenders
+      ? handOutWorker(sessions[workers], fixture.teamId, stopped)
+      : Promise.resolve(0);
+    const reassign = contenders
+      ? slackReassignWorker(sessions[workers + 1], fixture, stopped)
+      : Promise.resolve({ moved: 0, refused: 0 });
+    const routed = await routers;
+    const seconds = (performance.now() - started) / 1000;
+    const [handedOut, reassigned] = await Promise.all([handOut, reassign]);
+    const check = await checkAssignments(admin, fixture);
+    return {
+      tickets,
+      workers,
+      agents,
+      capacity,
+      assignPerS: tickets / seconds,
+      skipped: routed.reduce((sum, r) => sum + r.skipped, 0),
+      handedOut,
+      slackReassigned: reassigned.moved,
+      ...check,
+    };
+  } finally {
+    await Promise.all(sessions.map((s) => s.end()));
+    await fixture.cleanup();
+    await admin.end();
+  }
+}
 
-  const [check] = await admin<
-    {
-      over_capacity: number;
-      double_assigned: number;
-      queued: number;
-      load_min: number;
-      load_max: number;
-      load_stddev: number;
-    }[]
-  >`
-    with load as (
-      select a.id, a.max_concurrent_tickets,
-             count(t.id) filter (where t.status in ('assigned', 'in_progress')) as active
-      from public.agents a
-      left join public.tickets t on t.assigned_to = a.id
-      where a.team_id = ${team.id}
-      group by a.id
-    ), assignments as (
-      select e.ticket_id, count(*) as n
-      from public.ticket_events e join public.tickets t on t.id = e.ticket_id
-      where t.id = any(${ids}) and e.event_type = 'assigned'
-      group by e.ticket_id
-    )
-    select (select count(*) from load where active > max_concurrent_tickets)::int as over_capacity,
-           (select count(*) from assignments where n > 1)::int as double_assigned,
-           (select count(*) from public.tickets where id = any(${ids}) and status = 'queued')::int as queued,
-           (select min(active) from load)::int as load_min,
-           (select max(active) from load)::int as load_max,
-           (select coalesce(stddev_pop(active), 0) from load)::float8 as load_stddev`;
-
-  // Clean up: notify jobs and notifications of these tickets, then the rows themselves.
-  await admin`delete from app_private.jobs where ticket_id = any(${ids})`;
-  await admin`delete from public.notifications where ticket_id = any(${ids})`;
-  await admin`delete from public.tickets where id = any(${ids})`;
-  await admin`delete from public.customers where email like ${"bench-assign-" + run + "-%"}`;
-  await admin`delete from public.routing_rules where team_id = ${team.id}`;
-  await admin`delete from public.agents where team_id = ${team.id}`;
-  await admin`delete from public.teams where id = ${team.id}`;
-  await admin.end();
-
-  return {
-    tickets,
-    workers,
-    agents,
-    assignPerS: tickets / seconds,
-    overCapacity: check.over_capacity,
-    doubleAssigned: check.double_assigned,
-    queued: check.queued,
-    loadMin: check.load_min,
-    loadMax: check.load_max,
-    loadStddev: check.load_stddev,
-  };
+/** The lines npm run bench prints, and what is wrong (empty when nothing is). */
+export function assignBenchReport(r: AssignBenchResult): { lines: string[]; failures: string[] } {
+  const lines = [
+    `assign_tickets: ${r.tickets} (${r.workers} workers on the same tickets, ${r.agents} agents, ` +
+    `capacity ${r.capacity})`,
+    `assign_per_s: ${r.assignPerS.toFixed(0)}`,
+    `assign_contended: ${r.skipped} tries found the ticket routed by the other worker`,
+    `assign_handed_out: ${r.handedOut} queued tickets, meanwhile`,
+    `assign_slack_reassigned: ${r.slackReassigned}, meanwhile`,
+    `over_capacity: ${r.overCapacity}`,
+    `double_assigned: ${r.doubleAssigned}`,
+    `assign_counter_drift: ${r.counterDrift}`,
+    `assign_queued: ${r.queued}`,
+    `assign_load_spread: min ${r.loadMin}, max ${r.loadMax}, stddev ${r.loadStddev.toFixed(2)}`,
+  ];
+  const failures = [
+    r.overCapacity && `${r.overCapacity} agents over capacity`,
+    r.doubleAssigned && `${r.doubleAssigned} tickets assigned twice`,
+    r.counterDrift && `${r.counterDrift} agents' active-ticket counters wrong`,
+  ].filter((f): f is string => typeof f === "string");
+  return { lines, failures };
 }
 
 if (import.meta.main) {
   const url = Deno.args[0] ?? "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
-  console.log(await benchAssignment(url));
+  const { lines, failures } = assignBenchReport(await benchAssignment(url));
+  for (const line of lines) console.log(line);
+  if (failures.length > 0) {
+    console.log(`FAIL: ${failures.join("; ")}`);
+    Deno.exit(1);
+  }
 }

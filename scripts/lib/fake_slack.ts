@@ -3,9 +3,11 @@
  *
  * It answers a handful of methods the way Slack does (HTTP 200 with `{ ok, ... }` bodies, form or
  * JSON requests, Bearer tokens) and can be told to fail the next requests in the ways real Slack
- * and the networks in front of it fail: 429 with `Retry-After`, 5xx, a hang, a non-JSON body,
- * `invalid_auth`, or a 5xx after doing what was asked (a post whose answer was lost). It also
- * keeps the messages posted (with their metadata) for `conversations.replies`, and takes posts to response URLs (`/response/<anything>`, recorded as
+ * and the networks in front of it fail: 429 with `Retry-After`, 5xx, a hang, a hang after the
+ * message was posted (the answer is lost), a 5xx after doing what was asked, a non-JSON body,
+ * `invalid_auth`. Messages posted to a user id land in that user's direct-message channel
+ * (`D…`), as in Slack; `conversations.history` and `conversations.replies` list the messages
+ * with their metadata. It also takes posts to response URLs (`/response/<anything>`, recorded as
  * method `response_url` with the path in `headers["x-fake-path"]`), as Slack's
  * hooks.slack.com/actions/… URLs do for interactions and slash commands.
  */
@@ -15,6 +17,7 @@ export type FakeSlackFailure =
   | "rate_limited"
   | "server_error"
   | "timeout"
+  | "timeout_after_post"
   | "malformed"
   | "invalid_auth";
 
@@ -39,12 +42,24 @@ export interface FakeSlackCall {
   failure?: FakeSlackFailure;
 }
 
+/** A message the fake holds (posted, then maybe updated). */
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks?: unknown[];
+  threadTs?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 /** A running fake Slack Web API. */
 export interface FakeSlack {
   /** Base URL ending in `/api/`, to pass as the WebClient's `slackApiUrl`. */
   url: string;
   /** Every request received under `/api/`, oldest first. */
   calls: FakeSlackCall[];
+  /** The messages posted so far, oldest first (also `GET /_fake/messages`). */
+  messages(): FakeSlackMessage[];
   /** Makes the next request(s) fail in the given way. */
   failNext(kind: FakeSlackFailure, opts?: FailNextOptions): void;
   /** Releases hanging requests and stops the server. */
@@ -73,14 +88,7 @@ const MAX_BLOCKS = 50;
 
 type Body = Record<string, unknown>;
 type Reply = Body & { ok: boolean };
-interface StoredMessage {
-  channel: string;
-  ts: string;
-  text: string;
-  blocks?: unknown[];
-  threadTs?: string;
-  metadata?: unknown;
-}
+type StoredMessage = FakeSlackMessage;
 interface PendingFailure {
   kind: FakeSlackFailure;
   left: number;
@@ -113,7 +121,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     }),
 
     "chat.postMessage": (body) => {
-      const channel = str(body.channel);
+      const channel = dmChannel(str(body.channel));
       const problem = checkChannel(channel) ?? checkContent(body);
       if (problem) return problem;
       const ts = nextTs();
@@ -123,7 +131,9 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
         text: str(body.text),
         blocks: body.blocks as unknown[] | undefined,
         threadTs: str(body.thread_ts) || undefined,
-        metadata: body.metadata,
+        ...(isRecord(body.metadata) && typeof body.metadata.event_type === "string"
+          ? { metadata: body.metadata as StoredMessage["metadata"] }
+          : {}),
       };
       messages.set(`${channel}/${ts}`, stored);
       return { ok: true, channel, ts, message: messageJson(stored) };
@@ -172,6 +182,31 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
       return { ok: true, message_ts: nextTs() };
     },
 
+    "conversations.history": (body) => {
+      const channel = str(body.channel);
+      const problem = checkChannel(channel);
+      if (problem) return problem;
+      const oldest = Number(str(body.oldest) || "0");
+      const limit = Math.min(Math.max(Number(str(body.limit) || "100"), 1), 999);
+      const offset = Number(/^off:(\d+)$/.exec(str(body.cursor))?.[1] ?? 0);
+      const withMetadata = ["true", "1"].includes(str(body.include_all_metadata));
+      const all = [...messages.values()]
+        .filter((m) => m.channel === channel && !m.threadTs && Number(m.ts) >= oldest)
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const page = all.slice(offset, offset + limit).map((m) => {
+        const json = messageJson(m);
+        if (!withMetadata) delete json.metadata;
+        return json;
+      });
+      const more = offset + limit < all.length;
+      return {
+        ok: true,
+        messages: page,
+        has_more: more,
+        response_metadata: { next_cursor: more ? `off:${offset + limit}` : "" },
+      };
+    },
+
     "conversations.open": (body) => {
       const channel = str(body.channel);
       if (channel) return checkChannel(channel) ?? { ok: true, channel: { id: channel } };
@@ -211,6 +246,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
   // Lets a test in another process read the calls and inject failures.
   async function control(req: Request, action: string): Promise<Response> {
     if (action === "calls") return Response.json(calls);
+    if (action === "messages") return Response.json([...messages.values()]);
     if (action === "reset" && req.method === "POST") {
       calls.length = 0;
       return Response.json({ ok: true });
@@ -258,8 +294,8 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     calls.push(call);
 
     const failure = takeFailure();
-    if (failure && !failure.afterEffect) {
-      call.failure = failure.kind;
+    if (failure) call.failure = failure.kind;
+    if (failure && !failure.afterEffect && failure.kind !== "timeout_after_post") {
       return await injected(failure);
     }
     if (!parsed.body) return slack(fail(parsed.error));
@@ -272,10 +308,11 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     const impl = methods[method];
     if (!impl) return slack({ ok: false, error: "unknown_method", req_method: method }, 404);
     const reply = impl(parsed.body);
+    // Done, but the caller never hears of it: a lost answer, or an error after the fact.
     if (failure) {
-      // Done, but the caller never hears of it.
-      call.failure = failure.kind;
-      return await injected(failure);
+      return await injected(
+        failure.kind === "timeout_after_post" ? { ...failure, kind: "timeout" } : failure,
+      );
     }
     return slack(reply);
   }
@@ -304,6 +341,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
       case "invalid_auth":
         return slack(fail("invalid_auth"));
       case "timeout":
+      case "timeout_after_post":
         // Hang until close(): no timer, so nothing is left behind for Deno's test sanitizers.
         if (!closing) await new Promise<void>((resolve) => hanging.add(resolve));
         return slack(fail("request_timeout"), 504);
@@ -326,6 +364,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
         resolve({
           url: `http://127.0.0.1:${port}/api/`,
           calls,
+          messages: () => [...messages.values()],
           failNext(kind, opts = {}) {
             const left = opts.count ?? 1;
             if (!Number.isInteger(left) || left < 1) {
@@ -383,6 +422,11 @@ async function readBody(req: Request, url: URL): Promise<{ body?: Body; error: s
     }
   }
   return { body, error: "" };
+}
+
+/** Where a message to a user id lands: their direct-message channel, as conversations.open says. */
+function dmChannel(channel: string): string {
+  return /^[UW][A-Z0-9_]+$/.test(channel) ? `D${channel.replace(/^U/, "")}` : channel;
 }
 
 function checkChannel(channel: string): Reply | undefined {
@@ -493,6 +537,7 @@ function messageJson(m: StoredMessage): Body {
     ts: m.ts,
     ...(m.blocks ? { blocks: m.blocks } : {}),
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    ...(m.metadata ? { metadata: m.metadata } : {}),
   };
 }
 

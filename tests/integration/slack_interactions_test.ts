@@ -216,12 +216,12 @@ Deno.test("the teammates menu reassigns to the chosen teammate", async () => {
     const ava = menu.options.find((o) => o.value === team.ava.id)!;
     assert.ok(ava, "Ava is offered");
     assert.ok(!menu.options.some((o) => o.value === team.mia.id), "the assignee is not offered");
-    const click = clickPayload(ticket, team.channel, team.noah.slack_user_id, "reassign_to", {
+    const click = clickPayload(ticket, team.channel, team.mia.slack_user_id, "reassign_to", {
       selected_option: ava,
     });
     assert.equal((await sendSigned(click.form)).status, 200);
     assert.equal((await ticketState(sql, ticket.id)).assigned_to, team.ava.id);
-    await updateOf(team.channel, ticket.ts, /Reassigned to Ava .* by Noah/);
+    await updateOf(team.channel, ticket.ts, /Reassigned to Ava .* by Mia/);
   });
 });
 
@@ -316,31 +316,38 @@ Deno.test("/ticket shows, takes, prioritises and resolves a ticket, and sets ava
       await command(team.noah.slack_user_id, `${n}`),
       new RegExp(`#T-${n}\\* Checkout fails · assigned · medium`),
     );
-    assert.equal(
+    // Taking over Mia's ticket is for a senior (or a manager): Noah is told, Ava does it.
+    assert.match(
       await command(team.noah.slack_user_id, `#T-${n} assign me`),
+      new RegExp(
+        `^Only Mia .* \\(the assignee\\), a senior agent or a manager of .* may take over #T-${n}`,
+      ),
+    );
+    assert.equal(
+      await command(team.ava.slack_user_id, `#T-${n} assign me`),
       `#T-${n} is now assigned to you.`,
     );
-    assert.equal((await ticketState(sql, ticket.id)).assigned_to, team.noah.id);
+    assert.equal((await ticketState(sql, ticket.id)).assigned_to, team.ava.id);
     assert.equal(
-      await command(team.noah.slack_user_id, `${n} priority high`),
+      await command(team.ava.slack_user_id, `${n} priority high`),
       `#T-${n} is now high (was medium).`,
     );
-    assert.equal(await command(team.noah.slack_user_id, `${n} resolve`), `#T-${n} is resolved.`);
+    assert.equal(await command(team.ava.slack_user_id, `${n} resolve`), `#T-${n} is resolved.`);
     assert.match(
-      await command(team.noah.slack_user_id, `${n} resolve`),
+      await command(team.ava.slack_user_id, `${n} resolve`),
       /was resolved already; nothing was changed/,
     );
     const state = await ticketState(sql, ticket.id);
     assert.equal(state.status, "resolved");
     assert.equal(state.priority, "high");
     const events = await sql`select event_type from ticket_events where ticket_id = ${ticket.id}
-      and actor_type = 'agent' and actor_id = ${team.noah.id} order by event_type`;
+      and actor_type = 'agent' and actor_id = ${team.ava.id} order by event_type`;
     assert.deepEqual(events.map((e) => e.event_type), [
       "priority_changed",
       "reassigned",
       "resolved",
     ]);
-    await updateOf(team.channel, ticket.ts, /Resolved by Noah/);
+    await updateOf(team.channel, ticket.ts, /Resolved by Ava/);
 
     assert.match(await command(team.noah.slack_user_id, "away"), /^You are away/);
     const [agent] = await sql`select availability from agents where id = ${team.noah.id}`;
@@ -348,6 +355,55 @@ Deno.test("/ticket shows, takes, prioritises and resolves a ticket, and sets ava
     assert.match(await command(team.noah.slack_user_id, "help"), /assign me/);
     assert.match(await command(team.noah.slack_user_id, `${n} dance`), /do not know "dance"/);
     assert.match(await command("U0STRANGER", `${n}`), /^You are not an agent in ISTS/);
+  });
+});
+
+Deno.test("another team's junior can neither read nor change an escalated ticket, by command or click", async () => {
+  await withSql(async (sql) => {
+    const team = await createTeam(sql);
+    const other = await createTeam(sql);
+    const ticket = await assignedTicket(sql, team.id, team.ava.id, team.channel);
+    await sql`update tickets set is_escalated = true, escalation_reasons = '{vip_customer}',
+              priority = 'urgent' where id = ${ticket.id}`;
+    await sql`update agents set skill_level = 'junior' where id = ${other.mia.id}`;
+    const junior = other.mia.slack_user_id;
+    const before = await ticketState(sql, ticket.id);
+    const command = async (user: string, text: string) => {
+      const res = await sendSigned({
+        team_id: "T0FAKE",
+        channel_id: team.channel,
+        user_id: user,
+        command: "/ticket",
+        text,
+        response_url: `${env.fakeSlackUrl}/response/${uid()}`,
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.response_type, "ephemeral");
+      return String(res.body.text);
+    };
+    const n = ticket.number;
+    const refused = `#T-${n} belongs to another team; only that team can see or change it. ` +
+      "Nothing was changed.";
+    for (const text of [`${n}`, `${n} priority low`, `${n} resolve`, `${n} assign me`]) {
+      assert.equal(await command(junior, text), refused, `/ticket ${text}`);
+    }
+    // A click on the message (forwarded, say) is explained through the response_url.
+    for (const [user, action] of [[junior, "reassign_ticket"], ["U0STRANGER", "escalate_ticket"]]) {
+      const click = clickPayload(ticket, team.channel, user, action);
+      assert.equal((await sendSigned(click.form)).status, 200);
+      const answer = (await slackCalls()).find((c) =>
+        c.method === "response_url" && click.responseUrl.endsWith(c.headers["x-fake-path"])
+      );
+      assert.equal(answer?.body.response_type, "ephemeral");
+      assert.match(
+        String(answer?.body.text),
+        user === junior ? /belongs to another team/ : /^You are not an agent in ISTS/,
+      );
+    }
+    assert.deepEqual(await ticketState(sql, ticket.id), before, "the ticket is as it was");
+    const [{ n: updates }] = await sql`select count(*)::int as n from notifications
+      where ticket_id = ${ticket.id} and kind in ('ticket_updated', 'ticket_escalated')`;
+    assert.equal(updates, 0, "no message was changed");
   });
 });
 

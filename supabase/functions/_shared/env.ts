@@ -82,6 +82,10 @@ export const EnvSchema = z.object({
     "must be comma-separated secrets of at least 16 characters without spaces",
   ).optional(),
   ISTS_INTAKE_PUBLIC_FORM: z.stringbool().optional(),
+  ISTS_TICKET_LINK_SECRETS: z.string().refine(
+    (text) => text.split(",").map((s) => s.trim()).every((s) => s.length >= 16 && !/\s/.test(s)),
+    "must be comma-separated secrets of at least 16 characters without spaces",
+  ).optional(),
   ISTS_CORS_ORIGINS: optionalString,
   ISTS_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
   ISTS_DASHBOARD_TOKENS: z.string().refine(

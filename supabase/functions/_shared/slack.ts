@@ -87,7 +87,12 @@ export interface SlackMessage {
   blocks: unknown[];
   /** Posts the message as a reply in this thread. */
   threadTs?: string;
+  /** Tags the posted message (metadata) so that findPostedMessage() finds it again. */
+  marker?: string;
 }
+
+/** The metadata event type of the markers our posted messages carry. */
+export const MARKER_EVENT_TYPE = "ists_notification";
 
 /** What Slack answers to a posted message. */
 export interface PostedMessage {
@@ -98,9 +103,22 @@ export interface PostedMessage {
 
 /** Port for posting Slack messages; inject a stub in tests. */
 export interface SlackNotifier {
+  /**
+   * Posts once: a failure that may have posted all the same (`SlackError.uncertain`: a
+   * timeout, a 5xx, an unreadable answer) is not repeated here; only rate limits are waited out.
+   */
   postMessage(channel: string, message: SlackMessage): Promise<PostedMessage>;
   /** Replaces a message the bot posted (chat.update). */
   updateMessage(channel: string, ts: string, message: SlackMessage): Promise<PostedMessage>;
+  /**
+   * Finds the message posted with `marker` in the channel (or a user's direct messages) since
+   * `oldestS` (Unix seconds), or null (conversations.history with metadata).
+   */
+  findPostedMessage(
+    channel: string,
+    marker: string,
+    oldestS: number,
+  ): Promise<PostedMessage | null>;
 }
 
 /** Options of `createSlackNotifier()`. */
@@ -111,7 +129,7 @@ export interface SlackNotifierOptions {
   apiUrl?: string;
   /** Timeout of one HTTP attempt in ms (default 10000). */
   timeoutMs?: number;
-  /** Retries after a 429, 5xx, timeout or network error (default 2). */
+  /** Retries after a 429, 5xx, timeout or network error (default 2; posts: after a 429 only). */
   maxRetries?: number;
   /** First backoff between retries in ms (default 500). */
   minRetryDelayMs?: number;
@@ -125,17 +143,30 @@ export class SlackError extends Error {
   readonly code: string;
   /** True for rate limits, 5xx, timeouts and network errors. */
   readonly retryable: boolean;
+  /**
+   * True when Slack may have done the call although it failed (a timeout, 5xx, network error,
+   * an unreadable answer): look before posting again. A rate limit or a refusal is certain.
+   */
+  readonly uncertain: boolean;
   /** HTTP status, when the failure was an HTTP error. */
   readonly status?: number;
 
   constructor(
     message: string,
-    options: { code: string; retryable: boolean; status?: number; cause?: unknown },
+    options: {
+      code: string;
+      retryable: boolean;
+      uncertain?: boolean;
+      status?: number;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: options.cause });
     this.name = "SlackError";
     this.code = options.code;
     this.retryable = options.retryable;
+    this.uncertain = options.uncertain ??
+      (options.retryable && !/^rate_?limited$/.test(options.code));
     this.status = options.status;
   }
 }
@@ -175,6 +206,10 @@ function webClient(options: SlackNotifierOptions): WebClient {
 /** Creates a notifier posting through `@slack/web-api` with bounded retries and a timeout. */
 export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifier {
   const client = webClient(options);
+  // Posts are not idempotent: the client repeats nothing itself (a retried timeout could post
+  // twice); a rate limit, which Slack refused, is waited out below.
+  const postClient = webClient({ ...options, maxRetries: 0 });
+  const maxRateLimitRetries = options.maxRetries ?? 2;
 
   return {
     async postMessage(channel, message) {
@@ -185,20 +220,87 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
         thread_ts: message.threadTs,
         unfurl_links: false,
         unfurl_media: false,
+        ...(message.marker
+          ? {
+            metadata: {
+              event_type: MARKER_EVENT_TYPE,
+              event_payload: { notification_id: message.marker },
+            },
+          }
+          : {}),
       } as ChatPostMessageArguments;
       let result: { channel?: unknown; ts?: unknown };
-      try {
-        result = await client.chat.postMessage(args);
-      } catch (err) {
-        throw toSlackError(err);
+      for (let attempt = 0;; attempt++) {
+        try {
+          result = await postClient.chat.postMessage(args);
+          break;
+        } catch (err) {
+          const error = toSlackError(err);
+          if (error.code === "rate_limited" && attempt < maxRateLimitRetries) {
+            // The client waited Retry-After; without one, back off a little.
+            if (/without a valid Retry-After/.test(error.message)) {
+              await new Promise((r) =>
+                setTimeout(r, (options.minRetryDelayMs ?? 500) * 2 ** attempt)
+              );
+            }
+            continue;
+          }
+          if (error.code === MALFORMED) {
+            // An answer we cannot read (a proxy's page) says nothing about whether it posted.
+            throw new SlackError(error.message, {
+              code: MALFORMED,
+              retryable: true,
+              uncertain: true,
+              cause: err,
+            });
+          }
+          throw error;
+        }
       }
       if (typeof result.channel !== "string" || typeof result.ts !== "string") {
         throw new SlackError("Cannot read Slack's answer: no channel or ts", {
           code: MALFORMED,
-          retryable: false,
+          retryable: true,
+          uncertain: true,
         });
       }
       return { ok: true, channel: result.channel, ts: result.ts };
+    },
+    async findPostedMessage(channel, marker, oldestS) {
+      try {
+        let history = channel;
+        if (/^[UW][A-Z0-9]+$/.test(channel)) {
+          // A direct message to a user id lives in the bot's DM channel with them.
+          const opened = await client.conversations.open({ users: channel });
+          const id = (opened.channel as { id?: unknown } | undefined)?.id;
+          if (typeof id !== "string") return null;
+          history = id;
+        }
+        let cursor: string | undefined;
+        for (let page = 0; page < 5; page++) {
+          const result = await client.conversations.history({
+            channel: history,
+            oldest: String(Math.max(0, Math.floor(oldestS))),
+            inclusive: true,
+            limit: 200,
+            include_all_metadata: true,
+            ...(cursor ? { cursor } : {}),
+          });
+          const found = (result.messages ?? []).find((m) => {
+            const meta = (m as { metadata?: { event_type?: string; event_payload?: unknown } })
+              .metadata;
+            return meta?.event_type === MARKER_EVENT_TYPE &&
+              (meta.event_payload as { notification_id?: unknown } | undefined)
+                  ?.notification_id === marker;
+          });
+          if (found?.ts) return { ok: true, channel: history, ts: found.ts };
+          cursor = result.response_metadata?.next_cursor || undefined;
+          if (!result.has_more || !cursor) return null;
+        }
+        return null;
+      } catch (err) {
+        throw toSlackError(err);
+      }
     },
     async updateMessage(channel, ts, message) {
       let result: { channel?: unknown; ts?: unknown };

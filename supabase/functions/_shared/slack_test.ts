@@ -287,7 +287,7 @@ Deno.test("postMessage() gives up on a persistent 429 with a retryable SlackErro
   assert.equal(slack.calls.length, 1);
 });
 
-Deno.test("postMessage() ends persistent 500s in a retryable SlackError", async () => {
+Deno.test("postMessage() does not repeat a post answered with a 500: a retryable, uncertain SlackError", async () => {
   await using slack = await startFakeSlack();
   slack.failNext("server_error", { count: 100 });
   const err = await rejection(
@@ -296,7 +296,17 @@ Deno.test("postMessage() ends persistent 500s in a retryable SlackError", async 
   assert.equal(err.code, "server_error");
   assert.equal(err.status, 500);
   assert.equal(err.retryable, true);
-  assert.equal(slack.calls.length, 3); // the first attempt and two retries
+  assert.equal(err.uncertain, true, "Slack may have posted it");
+  assert.equal(slack.calls.length, 1, "repeating it could post twice");
+});
+
+Deno.test("updateMessage() retries 500s itself: an update repeated is harmless", async () => {
+  await using slack = await startFakeSlack();
+  const n = notifier(slack.url, { maxRetries: 2, minRetryDelayMs: 10, maxRetryDelayMs: 20 });
+  const posted = await n.postMessage("C0TRIAGE", { text: "hi", blocks: [] });
+  slack.failNext("server_error", { count: 1 });
+  await n.updateMessage("C0TRIAGE", posted.ts, { text: "hello", blocks: [] });
+  assert.deepEqual(slack.calls.map((c) => c.failure), [undefined, "server_error", undefined]);
 });
 
 Deno.test("postMessage() turns invalid_auth into a non-retryable SlackError", async () => {
@@ -310,20 +320,21 @@ Deno.test("postMessage() turns invalid_auth into a non-retryable SlackError", as
   assert.equal(slack.calls.length, 1);
 });
 
-Deno.test("postMessage() turns a malformed body into a non-retryable SlackError", async () => {
+Deno.test("postMessage() turns a malformed body into a retryable, uncertain SlackError", async () => {
   await using slack = await startFakeSlack();
   slack.failNext("malformed");
   const err = await rejection(
     notifier(slack.url).postMessage("C0TRIAGE", { text: "hi", blocks: [] }),
   );
   assert.equal(err.code, "malformed_response");
-  assert.equal(err.retryable, false);
+  assert.equal(err.retryable, true);
+  assert.equal(err.uncertain, true);
   assert.equal(slack.calls.length, 1);
 });
 
-Deno.test("postMessage() turns a timeout into a retryable SlackError", async () => {
+Deno.test("postMessage() turns a timeout into a retryable, uncertain SlackError without posting again", async () => {
   await using slack = await startFakeSlack();
-  slack.failNext("timeout", { count: 2 });
+  slack.failNext("timeout_after_post");
   const err = await rejection(
     notifier(slack.url, { timeoutMs: 150, maxRetries: 1 }).postMessage("C0TRIAGE", {
       text: "hi",
@@ -332,7 +343,43 @@ Deno.test("postMessage() turns a timeout into a retryable SlackError", async () 
   );
   assert.equal(err.code, "timeout");
   assert.equal(err.retryable, true);
-  assert.equal(slack.calls.length, 2);
+  assert.equal(err.uncertain, true);
+  assert.equal(slack.calls.length, 1);
+  assert.equal(slack.messages().length, 1, "the message was posted once, its answer lost");
+});
+
+Deno.test("a rate limit is certain: Slack refused the post", async () => {
+  await using slack = await startFakeSlack();
+  slack.failNext("rate_limited", { count: 100, retryAfterS: 1 });
+  const err = await rejection(
+    notifier(slack.url, { maxRetries: 0 }).postMessage("C0TRIAGE", { text: "hi", blocks: [] }),
+  );
+  assert.equal(err.uncertain, false);
+  assert.equal(slack.messages().length, 0);
+});
+
+Deno.test("findPostedMessage() finds a post by its marker, also a direct message to a user id", async () => {
+  await using slack = await startFakeSlack();
+  const n = notifier(slack.url);
+  const since = Math.floor(Date.now() / 1000) - 60;
+  await n.postMessage("C0TRIAGE", { text: "other", blocks: [], marker: "n-other" });
+  const posted = await n.postMessage("C0TRIAGE", { text: "hi", blocks: [], marker: "n-1" });
+  await n.postMessage("C0TRIAGE", { text: "plain", blocks: [] });
+  assert.deepEqual(await n.findPostedMessage("C0TRIAGE", "n-1", since), posted);
+  assert.equal(await n.findPostedMessage("C0TRIAGE", "n-2", since), null);
+  assert.equal(
+    await n.findPostedMessage("C0TRIAGE", "n-1", since + 3600),
+    null,
+    "not before oldest",
+  );
+  const dm = await n.postMessage("U0NOAH", { text: "yours", blocks: [], marker: "n-3" });
+  assert.equal(dm.channel, "D0NOAH");
+  assert.deepEqual(await n.findPostedMessage("U0NOAH", "n-3", since), dm);
+  const sent = slack.calls.find((c) => c.method === "chat.postMessage" && c.body.text === "hi");
+  assert.deepEqual(sent?.body.metadata, {
+    event_type: "ists_notification",
+    event_payload: { notification_id: "n-1" },
+  });
 });
 
 Deno.test("postMessage() reports channel_not_found without retrying", async () => {

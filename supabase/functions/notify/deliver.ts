@@ -1,142 +1,200 @@
-import type { Sql } from "../_shared/db.ts";
+/**
+ * The notify stage's delivery: each pending notification of a job's ticket is leased for one
+ * attempt, posted (or updated) and its outcome recorded at once, each step its own short
+ * transaction, so nothing Slack accepted is ever rolled back. After an attempt that may have
+ * reached Slack without its answer being recorded (a timeout, a 5xx, a crash), the message is
+ * looked up by its marker before it is posted again: never lost, never posted twice.
+ */
 import type { Log } from "../_shared/log.ts";
 import { renderTicketAssigned, SlackError, type SlackNotifier } from "../_shared/slack.ts";
 import { type ClaimedJob, settledOutcomes } from "../_shared/stage.ts";
+import { ticketViewUrl } from "../_shared/ticket_link.ts";
 import { type DailyReportPayload, renderDailyReport } from "./daily_report.ts";
 import { noticeFor, type PendingNotification, ticketUrl } from "./handler.ts";
+import type { DeliveryOutcome, NotificationStore } from "./store.ts";
+
+/** Where the View Ticket button links to. */
+export interface TicketLinks {
+  /** A template with {{id}} / {{number}} (Studio's row, your own page); wins when set. */
+  template: string | null;
+  /** Signs links to the ticket-view page under baseUrl; null: no signing secret. */
+  sign: { baseUrl: string; secret: string; validForS: number } | null;
+}
 
 /** Dependencies of the notify stage. */
 export interface NotifyDeps {
-  sql: Sql;
+  store: NotificationStore;
   /** Null when no Slack token is configured: messages are kept in the outbox. */
   slack: SlackNotifier | null;
+  /** The ticket-view signing secret (null: only a ticket_url_template gives a link). */
+  linkSecret: string | null;
   log: Log;
+  now?: () => number;
 }
 
-/** Delivers the pending notifications of one job's ticket (a ticket-less job: every ticket-less
- * one, such as pipeline alerts and the daily report). */
+/** How far before an uncertain attempt began the message is looked for (clock skew). */
+const LOOKUP_SLACK_S = 120;
+
+/**
+ * Delivers the pending notifications of each job's ticket (a ticket-less job: every ticket-less
+ * one, such as pipeline alerts and the daily report).
+ */
 export function createNotifyProcessor(deps: NotifyDeps) {
-  const { sql } = deps;
   return async (jobs: ClaimedJob[]) =>
-    settledOutcomes(await Promise.allSettled(jobs.map((job) => deliverJob(deps, job, sql))));
+    settledOutcomes(await Promise.allSettled(jobs.map((job) => deliverJob(deps, job))));
 }
 
-async function deliverJob(deps: NotifyDeps, job: ClaimedJob, sql: Sql): Promise<void> {
+async function deliverJob(deps: NotifyDeps, job: ClaimedJob): Promise<void> {
+  const settings = await deps.store.settings();
+  const links: TicketLinks = {
+    template: settings.urlTemplate,
+    sign: deps.linkSecret && settings.viewBaseUrl
+      ? {
+        baseUrl: settings.viewBaseUrl,
+        secret: deps.linkSecret,
+        validForS: settings.viewLinkDays * 86_400,
+      }
+      : null,
+  };
   let retryLater: Error | null = null;
-  await sql.begin(async (tx) => {
-    await tx`select app_private.use_async_commit()`;
-    const [settings] = await tx<{ time_zone: string; url_template: string }[]>`
-      select coalesce(nullif(app_private.get_setting('time_zone'), ''), 'UTC') as time_zone,
-             coalesce(nullif(app_private.get_setting('ticket_url_template'), ''),
-                      rtrim(app_private.get_setting('functions_base_url'), '/')
-                        || '/rest/v1/tickets?id=eq.{{id}}') as url_template`;
-    const pending = await tx<PendingNotification[]>`
-      select n.id, n.kind, n.channel, n.target, n.payload,
-        case when t.id is null then null else json_build_object(
-          'id', t.id, 'ticket_number', t.ticket_number, 'sender_name', t.sender_name,
-          'sender_email', t.sender_email, 'tier', c.tier, 'subject', t.subject,
-          'priority', t.priority, 'category', t.category, 'sub_category', t.sub_category,
-          'sentiment_emotion', t.sentiment_emotion, 'sentiment_intensity', t.sentiment_intensity,
-          'is_escalated', t.is_escalated, 'escalation_reasons', t.escalation_reasons,
-          'team_name', tm.name, 'agent_name', ag.name, 'agent_slack_user_id', ag.slack_user_id,
-          'first_response_deadline', s.first_response_deadline,
-          'resolution_deadline', s.resolution_deadline,
-          'first_response_minutes', s.first_response_minutes,
-          'signals', (select a.reasoning -> 'signals' from public.ai_analysis a
-                      where a.ticket_id = t.id order by a.created_at desc limit 1),
-          'recent_tickets', (select count(*) from public.tickets r where r.customer_id = t.customer_id
-                             and r.created_at > t.created_at - interval '7 days'
-                             and r.created_at <= t.created_at),
-          'status', t.status, 'assigned_to', t.assigned_to,
-          'teammates', (select coalesce(json_agg(json_build_object('id', m.id, 'name', m.name,
-                                  'active_tickets', m.active_tickets, 'max_tickets', m.max_concurrent_tickets)
-                                  order by m.name, m.id), '[]')
-                        from (select * from public.agents m where m.team_id = t.team_id and m.is_available
-                              and m.id is distinct from t.assigned_to order by m.name, m.id limit 100) m)
-        ) end as ticket
-      from public.notifications n
-      left join public.tickets t on t.id = n.ticket_id
-      left join public.customers c on c.id = t.customer_id
-      left join public.teams tm on tm.id = t.team_id
-      left join public.agents ag on ag.id = t.assigned_to
-      left join public.sla_tracking s on s.ticket_id = t.id
-      where n.status = 'pending'
-        -- Answers to the customer are the send stage's (it settles their outbox rows).
-        and n.kind <> 'customer_reply'
-        and (n.ticket_id = ${job.ticketId} or (${job.ticketId}::uuid is null and n.ticket_id is null))
-      order by n.created_at
-      for update of n skip locked`;
-
-    for (const n of pending) {
-      const message = render(n, settings.time_zone, settings.url_template);
-      let status: "sent" | "stored" | "failed" = "stored";
-      let note: string | null = null;
-      let externalId: string | null = null;
-      let postedChannel: string | null = null;
-      if (n.kind === "ticket_updated" && typeof n.payload.ts !== "string") {
-        note = "no message ts to update";
-        status = "failed";
-      } else if (n.channel === "slack" && deps.slack && n.target) {
-        try {
-          // A ticket_updated row replaces a posted message: repeating it is harmless.
-          const posted = n.kind === "ticket_updated"
-            ? await deps.slack.updateMessage(n.target, String(n.payload.ts), message)
-            : await deps.slack.postMessage(n.target, message);
-          status = "sent";
-          externalId = posted.ts;
-          postedChannel = posted.channel;
-        } catch (error) {
-          note = error instanceof Error ? error.message : String(error);
-          if (error instanceof SlackError && !error.retryable) {
-            status = "failed";
-          } else {
-            retryLater = error instanceof Error ? error : new Error(note);
-            await tx`update public.notifications set attempts = attempts + 1, last_error = ${note}
-                     where id = ${n.id}`;
-            continue;
-          }
-        }
-      } else if (n.channel === "slack") {
-        note = !deps.slack
-          ? "Slack is not configured"
-          : n.ticket
-          ? "no Slack channel configured for this team"
-          : "no Slack channel configured (settings report_slack_channel_id, alerts_slack_channel_id)";
-      } else {
-        note = "email delivery is not configured; kept in the outbox";
-      }
-      // The channel Slack posted to (a D… id for a direct message), for later chat.update calls.
-      const payload = {
-        ...n.payload,
-        ...message,
-        ...(postedChannel ? { posted_channel: postedChannel } : {}),
-      };
-      await tx`
-        update public.notifications
-        set status = ${status}, attempts = attempts + 1, last_error = ${note},
-            external_id = ${externalId}, payload = ${sql.json(payload as never)},
-            sent_at = case when ${status} = 'sent' then now() else sent_at end
-        where id = ${n.id}`;
-      if (n.ticket) {
-        await tx`
-          insert into public.ticket_events (ticket_id, event_type, event_data, actor_type)
-          values (${n.ticket.id}, 'notified', ${
-          sql.json({ kind: n.kind, channel: n.channel, target: n.target, status, note })
-        }, 'system')`;
-      }
-    }
-    if (!retryLater) {
-      await tx`select app_private.require_complete_job(${job.jobId}, ${job.attempt})`;
-    }
-  });
+  for (const n of await deps.store.pending(job.ticketId)) {
+    const error = await deliverOne(deps, n, { timeZone: settings.timeZone, links });
+    retryLater ??= error;
+  }
   if (retryLater) throw retryLater;
+  if (!(await deps.store.complete(job.jobId, job.attempt))) {
+    // Everything is recorded already; only the job's own bookkeeping went to another run.
+    throw new Error(`job ${job.jobId} attempt ${job.attempt} is no longer claimed`);
+  }
 }
 
-function render(
+/** One notification: leased, delivered, recorded. Returns an error when it must be retried. */
+async function deliverOne(
+  deps: NotifyDeps,
   n: PendingNotification,
-  timeZone: string,
-  urlTemplate: string,
-): { text: string; blocks: unknown[] } {
+  options: { timeZone: string; links: TicketLinks },
+): Promise<Error | null> {
+  const lease = await deps.store.begin(n.id);
+  if (lease.kind === "done") return null;
+  if (lease.kind === "busy") {
+    return new Error(`notification ${n.id} is being delivered by another run`);
+  }
+  const finish = (outcome: DeliveryOutcome) => deps.store.finish(n.id, lease.token, outcome);
+  const message = render(n, options.timeZone, viewUrl(n, options.links, deps.now ?? Date.now));
+
+  if (n.channel !== "slack") {
+    await finish({
+      status: "stored",
+      note: "email delivery is not configured; kept in the outbox",
+      payload: message,
+    });
+    return null;
+  }
+  if (!deps.slack || !n.target) {
+    await finish({
+      status: "stored",
+      note: !deps.slack
+        ? "Slack is not configured"
+        : n.ticket
+        ? "no Slack channel configured for this team"
+        : "no Slack channel configured (settings report_slack_channel_id, alerts_slack_channel_id)",
+      payload: message,
+    });
+    return null;
+  }
+  const slack = deps.slack;
+  const payloadOf = (channel: string | null) => ({
+    ...message,
+    ...(channel ? { posted_channel: channel } : {}),
+  });
+
+  if (n.kind === "ticket_updated") {
+    if (typeof n.payload.ts !== "string") {
+      await finish({ status: "failed", note: "no message ts to update" });
+      return null;
+    }
+    // Replacing a message is harmless to repeat: no lookup needed.
+    try {
+      const posted = await slack.updateMessage(n.target, n.payload.ts, message);
+      await finish({ status: "sent", externalId: posted.ts, payload: payloadOf(posted.channel) });
+      return null;
+    } catch (error) {
+      return await failed(error, finish);
+    }
+  }
+
+  if (lease.checkSinceS !== null) {
+    try {
+      const found = await slack.findPostedMessage(
+        n.target,
+        n.id,
+        lease.checkSinceS - LOOKUP_SLACK_S,
+      );
+      if (found) {
+        await finish({
+          status: "sent",
+          externalId: found.ts,
+          payload: payloadOf(found.channel),
+          note: "an earlier attempt had posted it; not posted again",
+          found: true,
+        });
+        deps.log("notification found posted by an earlier attempt", { id: n.id, ts: found.ts });
+        return null;
+      }
+    } catch (error) {
+      if (!(error instanceof SlackError) || error.retryable) {
+        return await failed(error, finish);
+      }
+      // The history cannot be read (a missing scope, say): post rather than lose the message.
+      const note = `could not check for an earlier post: ${error.message}`;
+      await deps.store.warn(n.ticket?.id ?? null, "notification_unchecked", note, {
+        notification_id: n.id,
+        target: n.target,
+        code: error.code,
+      });
+      deps.log("notification posted without a duplicate check", { id: n.id, error: note });
+    }
+  }
+
+  try {
+    const posted = await slack.postMessage(n.target, { ...message, marker: n.id });
+    // Recorded the moment Slack answered, in a transaction of its own.
+    await finish({ status: "sent", externalId: posted.ts, payload: payloadOf(posted.channel) });
+    return null;
+  } catch (error) {
+    return await failed(error, finish);
+  }
+}
+
+/**
+ * Records a failed attempt: failed for good, or pending, uncertain when it may have posted (an
+ * earlier uncertain attempt stays on record either way).
+ */
+async function failed(
+  error: unknown,
+  finish: (outcome: DeliveryOutcome) => Promise<boolean>,
+): Promise<Error | null> {
+  const note = error instanceof Error ? error.message : String(error);
+  if (error instanceof SlackError && !error.retryable) {
+    await finish({ status: "failed", note });
+    return null;
+  }
+  const uncertain = !(error instanceof SlackError) || error.uncertain;
+  await finish({ status: "pending", note, uncertain });
+  return error instanceof Error ? error : new Error(note);
+}
+
+function viewUrl(n: PendingNotification, links: TicketLinks, now: () => number): string {
+  if (!n.ticket) return "";
+  if (links.template) return ticketUrl(links.template, n.ticket);
+  if (!links.sign) return "";
+  return ticketViewUrl(links.sign.baseUrl, n.ticket.id, {
+    secret: links.sign.secret,
+    expiresAtS: Math.floor(now() / 1000) + links.sign.validForS,
+  });
+}
+
+function render(n: PendingNotification, timeZone: string, viewUrl: string) {
   if (
     (n.kind === "ticket_assigned" || n.kind === "ticket_queued" || n.kind === "ticket_updated") &&
     n.ticket
@@ -148,18 +206,18 @@ function render(
     return renderTicketAssigned(
       noticeFor(n.ticket, {
         timeZone,
-        viewUrl: ticketUrl(urlTemplate, n.ticket),
+        viewUrl,
         note,
         noteAt: Number.isSafeInteger(at) ? at : null,
       }),
     );
   }
-  if (n.kind === "daily_report" && n.payload.report) {
-    return renderDailyReport(n.payload as unknown as DailyReportPayload);
-  }
   if (n.kind === "customer_reply" && n.ticket) {
     const subject = String(n.payload.subject ?? `Re: ${n.ticket.subject}`);
     return { text: subject, blocks: [] };
+  }
+  if (n.kind === "daily_report" && n.payload.report) {
+    return renderDailyReport(n.payload as unknown as DailyReportPayload);
   }
   const text = String(n.payload.text ?? "ISTS notification");
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };

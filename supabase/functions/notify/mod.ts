@@ -4,7 +4,9 @@ import { createSqlJobStore } from "../_shared/job_store.ts";
 import { createLog } from "../_shared/log.ts";
 import { createSlackNotifier } from "../_shared/slack.ts";
 import { createStageHandler } from "../_shared/stage.ts";
+import { ticketLinkSecrets } from "../_shared/ticket_link.ts";
 import { createNotifyProcessor } from "./deliver.ts";
+import { createSqlNotificationStore } from "./store.ts";
 
 /** The notify stage: Slack when a bot token is configured, otherwise the outbox. */
 export function serveNotify(env: Env): (req: Request) => Promise<Response> {
@@ -18,6 +20,11 @@ export function serveNotify(env: Env): (req: Request) => Promise<Response> {
     tokens: pipelineTokens(env),
     store: createSqlJobStore(sql),
     log,
-    processBatch: createNotifyProcessor({ sql, slack, log }),
+    processBatch: createNotifyProcessor({
+      store: createSqlNotificationStore(sql),
+      slack,
+      linkSecret: ticketLinkSecrets(env)[0] ?? null,
+      log,
+    }),
   });
 }

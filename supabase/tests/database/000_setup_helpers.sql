@@ -118,6 +118,7 @@ $$;
 
 -- Creates a ticket as triage leaves it: status 'analyzed', classification copied to the
 -- ticket and one ai_analysis row. Returns the ticket id, ready for route_ticket().
+drop function if exists tests.create_analyzed_ticket(uuid, text, text, text, numeric, integer, boolean, text, timestamptz, text);
 create or replace function tests.create_analyzed_ticket(
   customer_id uuid,
   category text default 'general',
@@ -128,7 +129,8 @@ create or replace function tests.create_analyzed_ticket(
   escalation_flag boolean default false,
   body text default 'Something is not working as expected.',
   created_at timestamptz default now(),
-  language text default 'en'
+  language text default 'en',
+  emotion text default 'neutral'
 )
 returns uuid
 language plpgsql
@@ -144,7 +146,7 @@ begin
     created_at => create_analyzed_ticket.created_at);
   update public.tickets t
   set language = create_analyzed_ticket.language,
-      sentiment_emotion = 'neutral',
+      sentiment_emotion = create_analyzed_ticket.emotion,
       sentiment_intensity = create_analyzed_ticket.intensity,
       ai_confidence = create_analyzed_ticket.confidence
   where t.id = v_ticket_id;
@@ -152,7 +154,7 @@ begin
                                   sentiment_intensity, priority_recommendation, urgency_score,
                                   escalation_flag, language, model_name)
   values (v_ticket_id, create_analyzed_ticket.category, create_analyzed_ticket.sub_category,
-          create_analyzed_ticket.confidence, 'neutral', create_analyzed_ticket.intensity,
+          create_analyzed_ticket.confidence, create_analyzed_ticket.emotion, create_analyzed_ticket.intensity,
           create_analyzed_ticket.priority, 5, create_analyzed_ticket.escalation_flag,
           create_analyzed_ticket.language, 'pgtap');
   return v_ticket_id;
@@ -361,7 +363,7 @@ select plan(1);
 
 select ok(
   to_regprocedure('tests.authenticate_as(text)') is not null
-    and to_regprocedure('tests.create_analyzed_ticket(uuid,text,text,text,numeric,integer,boolean,text,timestamptz,text)') is not null,
+    and to_regprocedure('tests.create_analyzed_ticket(uuid,text,text,text,numeric,integer,boolean,text,timestamptz,text,text)') is not null,
   'test helpers are installed in schema tests'
 );
 

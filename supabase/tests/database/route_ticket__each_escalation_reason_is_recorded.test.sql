@@ -1,6 +1,6 @@
 -- Each escalation reason sets is_escalated, restricts the choice to seniors and is recorded:
--- VIP and enterprise customers, negative sentiment (intensity > 8, from triage's escalation
--- flag), a third ticket from the same customer within 7 days, and urgent priority.
+-- VIP and enterprise customers, negative sentiment (intensity > 8 and angry or frustrated),
+-- a third ticket from the same customer within 7 days, and urgent priority.
 begin;
 set local search_path = extensions, public;
 select plan(7);
@@ -17,7 +17,7 @@ select tests.create_customer() as repeat_customer \gset
 select tests.create_customer() as calm \gset
 select tests.create_analyzed_ticket(:'vip', category => 'technical') as t_vip \gset
 select tests.create_analyzed_ticket(:'enterprise', category => 'technical') as t_enterprise \gset
-select tests.create_analyzed_ticket(:'angry', category => 'technical', intensity => 9, escalation_flag => true) as t_angry \gset
+select tests.create_analyzed_ticket(:'angry', category => 'technical', intensity => 9, emotion => 'angry') as t_angry \gset
 select tests.create_ticket(:'repeat_customer', status => 'resolved', created_at => now() - interval '6 days');
 select tests.create_ticket(:'repeat_customer', status => 'resolved', created_at => now() - interval '2 days');
 select tests.create_analyzed_ticket(:'repeat_customer', category => 'technical') as t_repeat \gset

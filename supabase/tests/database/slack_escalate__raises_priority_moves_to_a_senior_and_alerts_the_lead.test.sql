@@ -20,6 +20,8 @@ insert into public.sla_tracking (ticket_id, priority, first_response_deadline, r
 values (:'ticket', 'high', '2026-01-05 13:00:00+00', '2026-01-05 17:00:00+00');
 select tests.create_team() as lonely_team \gset
 select tests.create_agent_user(team_id => :'lonely_team', skill_level => 'junior') as junior \gset
+update public.agents set slack_user_id = 'U' || upper(tests.unique_suffix()) where id = :'junior';
+select slack_user_id as junior_slack from public.agents where id = :'junior' \gset
 select tests.create_ticket(tests.create_customer(), status => 'assigned', priority => 'low', team_id => :'lonely_team',
   assigned_to => :'junior') as lonely_ticket \gset
 select tests.authenticate_as_service_role();
@@ -45,7 +47,7 @@ select is((select active_tickets from public.agents where id = :'mia'), 0, 'Mia'
 select matches(app_private.slack_console(:'mia_slack', 'escalate', jsonb_build_object('ticket_id', :'ticket')) ->> 'text',
   'already escalated by an agent', 'a second escalation is refused');
 
-select app_private.slack_console(:'mia_slack', 'escalate', jsonb_build_object('ticket_id', :'lonely_ticket'));
+select app_private.slack_console(:'junior_slack', 'escalate', jsonb_build_object('ticket_id', :'lonely_ticket'));
 select results_eq(format($$select priority::text, status::text, assigned_to from public.tickets where id = %L$$, :'lonely_ticket'),
   $$values ('medium'::text, 'queued'::text, null::uuid)$$, 'no senior free: one step up and back to the queue');
 select is((select active_tickets from public.agents where id = :'junior'), 0, 'the junior no longer holds it');
