@@ -192,9 +192,11 @@ Deno.test("a notification whose job died is queued again by the sweep, alerted a
   await withSql(async (sql) => {
     await quietPipeline(sql);
     await withFastRetries(sql, async () => {
-      // Three attempts answered 500: the post, then two lookups (each tried three times by the
-      // client, reads being safe to repeat): the notify job is dead.
-      await failNext("server_error", { count: 7 });
+      // Every attempt answered 500: the post, then a lookup on each retry (tried three times
+      // by the client, reads being safe to repeat): the notify job is dead.
+      const [{ value }] = await sql`select app_private.get_setting('job_max_attempts') as value`;
+      const attempts = Number(value) || 4;
+      await failNext("server_error", { count: 1 + (attempts - 1) * 3 });
       const ticket = await assignTicket(sql);
       await waitFor("the notify job to die", async () => {
         await sql`select app_private.rering_due_jobs()`;
