@@ -212,8 +212,15 @@ async function main() {
   console.log(
     `  messages:       ${accepted.length} accepted, ${problems.length} skipped (bad lines), ${rejected.length} rejected`,
   );
+  // E-mails count like the API messages: a new ticket, a duplicate of an earlier one, or a
+  // dead letter (kept with its reason, no ticket).
+  const emailNew = emails.filter((e) => e.outcome === "created" && e.ticketId).length;
+  const emailDuplicates = emails.filter((e) => e.outcome === "duplicate").length;
+  const emailDeadLetters = emails.filter((e) => e.outcome === "dead_letter").length;
   console.log(
-    `  tickets:        ${shown.length} (${created.length} new; ${duplicates} messages were duplicates of earlier tickets)`,
+    `  tickets:        ${shown.length} (${created.length + emailNew} new; ${
+      duplicates + emailDuplicates
+    } messages were duplicates of earlier ones)`,
   );
   console.log(`  auto-resolved:  ${count((t) => t.is_auto_resolved)}`);
   console.log(`  assigned:       ${count((t) => t.status === "assigned")}`);
@@ -230,7 +237,10 @@ async function main() {
       `auto-sent (queued for sending), ${answers.drafted - answers.auto_sent} waiting for review`,
   );
   console.log(`  categories:     ${[...byCategory].map(([k, v]) => `${k} ${v}`).join(", ")}`);
-  console.log(`  dead letters:   ${count((t) => t.dead)}`);
+  console.log(
+    `  dead letters:   ${count((t) => t.dead)} pipeline jobs, ${emailDeadLetters} messages ` +
+      "(see the dead_letters view)",
+  );
   console.log(
     `  not finished:   ${
       count((t) =>

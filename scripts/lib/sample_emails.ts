@@ -54,7 +54,9 @@ export async function postSampleEmails(
       ticketId: body.ticket_id ?? null,
       ticketNumber: body.ticket_number ?? null,
       note: res.ok
-        ? NOTES[outcome] ?? outcome
+        ? outcome === "duplicate" && !body.ticket_id
+          ? "already received: recorded before, without a ticket"
+          : NOTES[outcome] ?? outcome
         : `${res.status} ${body.error ?? ""}`.trim() + (body.reason ? `: ${body.reason}` : ""),
     });
     if (outcome === "dead_letter" && body.reason) outcomes.at(-1)!.note += `: ${body.reason}`;

@@ -127,32 +127,40 @@ export const EnvSchema = z.object({
     'must be an address or "Name <address>", e.g. "Acme Support <help@support.example.com>"',
   ).optional(),
 }).superRefine((env, ctx) => {
-  // Outgoing mail is on when an SMTP host is set; it then needs a From address.
-  if (env.ISTS_SMTP_HOST !== undefined) {
-    if (env.ISTS_SMTP_FROM === undefined && listOf(env.ISTS_SUPPORT_ADDRESSES).length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ISTS_SMTP_FROM"],
+  for (const { key, message } of crossFieldProblems(env)) {
+    ctx.addIssue({ code: "custom", path: [key], message });
+  }
+});
+
+/**
+ * Settings that need each other: outgoing mail (an SMTP host) needs a From address and both
+ * halves of a login; IMAP polling (a host) needs an account. Checked on the raw values too, so
+ * that they are listed together with every other problem, not in a second round.
+ */
+function crossFieldProblems(
+  env: Partial<Record<string, unknown>>,
+): Array<{ key: string; message: string }> {
+  const problems: Array<{ key: string; message: string }> = [];
+  const has = (key: string) => env[key] !== undefined;
+  if (has("ISTS_SMTP_HOST")) {
+    if (!has("ISTS_SMTP_FROM") && listOf(env.ISTS_SUPPORT_ADDRESSES as string).length === 0) {
+      problems.push({
+        key: "ISTS_SMTP_FROM",
         message: "is required with ISTS_SMTP_HOST (or set ISTS_SUPPORT_ADDRESSES)",
       });
     }
-    if ((env.ISTS_SMTP_USER === undefined) !== (env.ISTS_SMTP_PASSWORD === undefined)) {
-      const key = env.ISTS_SMTP_USER === undefined ? "ISTS_SMTP_USER" : "ISTS_SMTP_PASSWORD";
-      ctx.addIssue({
-        code: "custom",
-        path: [key],
-        message: "is required with the other SMTP login",
-      });
+    if (has("ISTS_SMTP_USER") !== has("ISTS_SMTP_PASSWORD")) {
+      const key = has("ISTS_SMTP_USER") ? "ISTS_SMTP_PASSWORD" : "ISTS_SMTP_USER";
+      problems.push({ key, message: "is required with the other SMTP login" });
     }
   }
-  // IMAP polling is on when a host is set; it then needs an account.
-  if (env.ISTS_IMAP_HOST === undefined) return;
-  for (const key of ["ISTS_IMAP_USER", "ISTS_IMAP_PASSWORD"] as const) {
-    if (env[key] === undefined) {
-      ctx.addIssue({ code: "custom", path: [key], message: "is required with ISTS_IMAP_HOST" });
+  if (has("ISTS_IMAP_HOST")) {
+    for (const key of ["ISTS_IMAP_USER", "ISTS_IMAP_PASSWORD"]) {
+      if (!has(key)) problems.push({ key, message: "is required with ISTS_IMAP_HOST" });
     }
   }
-});
+  return problems;
+}
 
 /** Validated configuration passed down to every handler. */
 export type Env = z.infer<typeof EnvSchema>;
@@ -167,10 +175,17 @@ export function loadEnv(source?: Record<string, string | undefined>): Env {
   }
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? "env");
-      return picked[key] === undefined ? `missing env ${key}` : `env ${key} ${issue.message}`;
-    });
+    const issues = parsed.error.issues.map((issue) => ({
+      key: String(issue.path[0] ?? "env"),
+      message: issue.message,
+    }));
+    // Refinements across settings do not run when a single setting failed: add them here.
+    for (const p of crossFieldProblems(picked)) {
+      if (!issues.some((i) => i.key === p.key)) issues.push(p);
+    }
+    const problems = issues.map(({ key, message }) =>
+      picked[key] === undefined ? `missing env ${key}` : `env ${key} ${message}`
+    );
     throw new EnvError(problems);
   }
   return parsed.data;

@@ -303,3 +303,16 @@ Deno.test("configWarnings() warns that hosted functions cannot reach ports 25 an
     /587 is blocked for hosted Supabase functions: use 465/,
   );
 });
+
+Deno.test("loadEnv() lists settings that need each other together with every other problem", () => {
+  const problems = problemsOf({
+    SUPABASE_DB_URL: DB_URL,
+    ISTS_TIME_ZONE: "Mars/Base",
+    ISTS_SMTP_PORT: "abc",
+    ISTS_IMAP_HOST: "imap.example.com",
+  });
+  assert.ok(problems.some((p) => p.startsWith("env ISTS_TIME_ZONE")), problems.join("; "));
+  assert.ok(problems.some((p) => p.startsWith("env ISTS_SMTP_PORT")), problems.join("; "));
+  assert.ok(problems.includes("missing env ISTS_IMAP_USER"), problems.join("; "));
+  assert.ok(problems.includes("missing env ISTS_IMAP_PASSWORD"), problems.join("; "));
+});

@@ -2,7 +2,7 @@
 -- context, counts against the client IP's limit and creates no ticket or customer.
 begin;
 set local search_path = extensions, public;
-select plan(5);
+select plan(6);
 
 -- SETUP
 update app_private.settings set value = '1' where key = 'intake_limit_per_ip';
@@ -21,6 +21,9 @@ select results_eq(
   'it is logged in error_logs with severity info');
 select is((select count(*) from public.tickets), :'tickets_before'::bigint, 'no ticket is created');
 select is((select count(*) from public.customers), :'customers_before'::bigint, 'no customer is created');
+select tests.create_ticket(tests.create_customer()) as next_ticket \gset
+select ok((select ticket_number from public.tickets where id = :'next_ticket') > :decoy,
+  'the next real ticket gets a later number than the decoy showed');
 
 -- TEST: the address's limit applies to honeypot posts too
 select is((select limited_by from app_private.record_intake_honeypot('192.0.2.77', '{}')), 'ip',

@@ -26,7 +26,8 @@ select results_eq(
   'the ticket is resolved automatically without a team or agent'
 );
 select isnt((select resolved_at from public.tickets where id = :'ticket_id'), null, 'resolved_at is set');
-select isnt((select first_response_at from public.tickets where id = :'ticket_id'), null, 'first_response_at is set');
+select is((select first_response_at from public.tickets where id = :'ticket_id'), null,
+  'first_response_at waits for the answer to be delivered (the send stage sets it)');
 
 -- TEST: the answer is stored as an AI-generated outbound response and emailed
 select results_eq(

@@ -211,6 +211,17 @@ function discount(p: number, weight: number): number {
   return p <= prior ? p : prior + (p - prior) * weight;
 }
 
+/**
+ * The chosen sub-category's share of its category's probability: a message that is mostly a
+ * password reset but also asks to delete the account is less certainly "a password reset" than
+ * its category, and auto-resolution acts on the sub-category.
+ */
+function subShare(subProbs: Record<SubCategory, number>, sub: SubCategory, category: Category) {
+  let total = 0;
+  for (const s of LABELS) if (SUB_CATEGORIES[s] === category) total += subProbs[s];
+  return total > 0 ? subProbs[sub] / total : 1;
+}
+
 /** Classifies a text; pass its normalised form and tokens when they are already at hand. */
 export function classify(text: string, prepared?: { norm: string; toks: Token[] }): Classification {
   const m = getModel();
@@ -220,7 +231,8 @@ export function classify(text: string, prepared?: { norm: string; toks: Token[] 
   return {
     category: r.category,
     subCategory: r.subCategory,
-    confidence: discount(routed(r.categoryProbs, r.category, rel.tokens), rel.factor),
+    confidence: discount(routed(r.categoryProbs, r.category, rel.tokens), rel.factor) *
+      subShare(r.subProbs, r.subCategory, r.category),
     rawConfidence: r.confidence,
     reliability: rel,
     subProbs: r.subProbs,

@@ -62,7 +62,7 @@ const IMPACT: Cue[] = [
   {
     name: "security incident",
     re:
-      /\b(hack\w*|breach\w*|compromis\w*|phishing|unauthori[sz]ed (access|charges?|login|transactions?|payments?)|fraud\w*|stolen|identity theft|ransomware|malware|leak\w*)\b/,
+      /\b(hack\w*|breach\w*|compromis\w*|phishing|unauthori[sz]ed (access|charges?|login|transactions?|payments?)|fraud\w*|stolen|identity theft|ransomware|malware|leak\w*|someone (else )?(has |had |may have |might have )?(changed|accessed|logged into|used|taken over)|(account|e-?mail) (was |has been )?(taken over|hijacked)|(was|wasn ?t|it was) not me|without my (permission|knowledge|consent))\b/,
     points: 4,
   },
   {

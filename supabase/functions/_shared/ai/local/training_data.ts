@@ -12,6 +12,7 @@ import type { SubCategoryEntry } from "./data_types.ts";
 import { LONGFORM, LONGFORM_QUEUES } from "./data_longform.ts";
 import { MAIL_TICKETS } from "./data_mail.ts";
 import { CAPABILITY_TICKETS } from "./data_capability.ts";
+import { BOUNDARY_TICKETS } from "./data_boundaries.ts";
 import { rng } from "./classifier.ts";
 
 /** Sub-categories in a fixed order: the class index of the classifier. */
@@ -101,6 +102,7 @@ export function baseItems(): BaseItem[] {
     for (const t of LONGFORM_QUEUES[sub] ?? []) items.push({ text: t, label, group: group++ });
     for (const t of MAIL_TICKETS[sub] ?? []) items.push({ text: t, label, group: group++ });
     for (const t of CAPABILITY_TICKETS[sub] ?? []) items.push({ text: t, label, group: group++ });
+    for (const t of BOUNDARY_TICKETS[sub] ?? []) items.push({ text: t, label, group: group++ });
     d.phrases.forEach((p, i) => {
       for (let j = 0; j < 5; j++) {
         const f = REQUEST_FRAMES[(i * 5 + j * 3 + label) % REQUEST_FRAMES.length];
