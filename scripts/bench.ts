@@ -5,6 +5,7 @@ import { MAX_PARSE_BYTES, parseEmail } from "../supabase/functions/_shared/mail/
 import { benchAnswers, printAnswerBench } from "./lib/bench_answers.ts";
 import { assignBenchReport, benchAssignment } from "./lib/bench_assign.ts";
 import { benchDailyReport } from "./lib/bench_report.ts";
+import { benchReview, printReviewBench } from "./lib/bench_review.ts";
 import { benchSlaSweep } from "./lib/bench_sla.ts";
 import { listMailFiles, loadSpamAssassin, mailDatasetsAvailable } from "./lib/mail_datasets.ts";
 import { startStack, stopStack } from "./lib/stack/stack.ts";
@@ -361,6 +362,9 @@ printAnswerBench(await benchAnswers(info.dbUrl));
   const r = await benchDailyReport(info.dbUrl, { tickets: 50_000 });
   console.log(`report_ms: ${r.reportMs.toFixed(0)}`);
 }
+// 9. Reviewing drafts in Slack: the edit distance (a typical edit; a 3,000-character draft
+//    rewritten completely, the most Slack's editor holds) and the latency of an edit decision.
+printReviewBench(await benchReview(info.dbUrl));
 if (senderLimit) {
   await sql`update app_private.settings set value = ${senderLimit.value}
             where key = 'intake_limit_per_sender'`;

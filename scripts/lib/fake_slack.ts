@@ -7,7 +7,9 @@
  * message was posted (the answer is lost), a 5xx after doing what was asked, a non-JSON body,
  * `invalid_auth`. Messages posted to a user id land in that user's direct-message channel
  * (`D…`), as in Slack; `conversations.history` and `conversations.replies` list the messages
- * with their metadata. It also takes posts to response URLs (`/response/<anything>`, recorded as
+ * with their metadata; `views.open` opens a modal for a trigger_id once (as Slack does, a
+ * trigger_id is single-use) after checking the view's limits; `reactions.add` records a
+ * reaction once (`already_reacted` after). It also takes posts to response URLs (`/response/<anything>`, recorded as
  * method `response_url` with the path in `headers["x-fake-path"]`), as Slack's
  * hooks.slack.com/actions/… URLs do for interactions and slash commands.
  */
@@ -82,7 +84,9 @@ export const UNAVAILABLE_USER = "U_UNAVAILABLE";
 export const BOT_USER = "U0FAKEBOT";
 
 const BOT = { user: BOT_USER, botId: "B0FAKEBOT", appId: "A0FAKEAPP", team: "T0FAKE" };
-const JSON_FIELDS = ["blocks", "attachments", "metadata"];
+const JSON_FIELDS = ["blocks", "attachments", "metadata", "view"];
+/** What Slack's trigger_ids look like: `<digits>.<digits>.<hex>`. */
+const TRIGGER_ID = /^\d+\.\d+\.[0-9a-f]+$/;
 const MAX_TEXT = 40_000;
 const MAX_BLOCKS = 50;
 
@@ -103,6 +107,8 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
   const failures: PendingFailure[] = [];
   const hanging = new Set<() => void>();
   const messages = new Map<string, StoredMessage>();
+  const usedTriggers = new Set<string>();
+  const reactions = new Set<string>();
   let seq = 0;
   let closing: Promise<void> | undefined;
 
@@ -220,6 +226,47 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
       return { ok: true, no_op: false, already_open: false, channel: { id } };
     },
 
+    "views.open": (body) => {
+      const trigger = str(body.trigger_id);
+      if (!trigger) {
+        return fail("invalid_arguments", ["[ERROR] missing required field: trigger_id"]);
+      }
+      if (!TRIGGER_ID.test(trigger)) return fail("invalid_trigger_id");
+      if (usedTriggers.has(trigger)) return fail("exchanged_trigger_id");
+      const problem = viewProblem(body.view);
+      if (problem) return fail("invalid_arguments", [`[ERROR] ${problem}`]);
+      usedTriggers.add(trigger);
+      const view = body.view as Body;
+      return {
+        ok: true,
+        view: {
+          id: `V${String(++seq).padStart(9, "0")}`,
+          team_id: BOT.team,
+          app_id: BOT.appId,
+          bot_id: BOT.botId,
+          hash: `${Math.floor(Date.now() / 1000)}.${seq}`,
+          state: { values: {} },
+          private_metadata: "",
+          callback_id: "",
+          ...view,
+        },
+      };
+    },
+
+    "reactions.add": (body) => {
+      const channel = str(body.channel);
+      const ts = str(body.timestamp);
+      const name = str(body.name);
+      const problem = checkChannel(channel);
+      if (problem) return problem;
+      if (!ts) return fail("no_item_specified");
+      if (!/^[a-z0-9_+'-]+$/.test(name)) return fail("invalid_name");
+      const key = `${channel}/${ts}/${name}`;
+      if (reactions.has(key)) return fail("already_reacted");
+      reactions.add(key);
+      return { ok: true };
+    },
+
     "users.info": (body) => {
       const id = str(body.user);
       const problem = checkUser(id);
@@ -247,6 +294,12 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
   async function control(req: Request, action: string): Promise<Response> {
     if (action === "calls") return Response.json(calls);
     if (action === "messages") return Response.json([...messages.values()]);
+    if (action === "reactions") {
+      return Response.json([...reactions].map((key) => {
+        const [channel, ts, name] = key.split("/");
+        return { channel, ts, name };
+      }));
+    }
     if (action === "reset" && req.method === "POST") {
       calls.length = 0;
       return Response.json({ ok: true });
@@ -524,6 +577,66 @@ function blockProblem(block: Body): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Checks the modal limits Slack enforces on views.open; returns the first problem found. */
+function viewProblem(view: unknown): string | undefined {
+  const at = (path: string) => `[json-pointer:/view${path}]`;
+  if (!isRecord(view)) return `must be a JSON object ${at("")}`;
+  if (view.type !== "modal") return `must be modal ${at("/type")}`;
+  const plain = (value: unknown, max: number, path: string): string | undefined => {
+    if (!isRecord(value) || value.type !== "plain_text" || typeof value.text !== "string") {
+      return `must be a plain_text object ${at(path)}`;
+    }
+    if (value.text.length === 0) return `must be at least 1 character ${at(path)}`;
+    return value.text.length > max
+      ? `must be less than ${max + 1} characters ${at(path)}`
+      : undefined;
+  };
+  const title = plain(view.title, 24, "/title");
+  if (title) return title;
+  for (const key of ["submit", "close"] as const) {
+    if (view[key] !== undefined) {
+      const problem = plain(view[key], 24, `/${key}`);
+      if (problem) return problem;
+    }
+  }
+  if (typeof view.private_metadata === "string" && view.private_metadata.length > 3000) {
+    return `must be less than 3001 characters ${at("/private_metadata")}`;
+  }
+  if (typeof view.callback_id === "string" && view.callback_id.length > 255) {
+    return `must be less than 256 characters ${at("/callback_id")}`;
+  }
+  const blocks = view.blocks;
+  if (!Array.isArray(blocks) || blocks.length > 100) {
+    return `must have up to 100 items ${at("/blocks")}`;
+  }
+  const problem = blocksProblem(blocks.filter((b) => !(isRecord(b) && b.type === "input")));
+  if (problem) return problem.replace("[json-pointer:/blocks", "[json-pointer:/view/blocks");
+  let inputs = 0;
+  for (const [i, block] of blocks.entries()) {
+    if (!isRecord(block) || block.type !== "input") continue;
+    inputs++;
+    const label = plain(block.label, 2000, `/blocks/${i}/label`);
+    if (label) return label;
+    const el = block.element;
+    if (!isRecord(el) || typeof el.action_id !== "string") {
+      return `must provide an element with an action_id ${at(`/blocks/${i}/element`)}`;
+    }
+    if (el.type === "plain_text_input") {
+      const max = typeof el.max_length === "number" ? el.max_length : 3000;
+      if (max > 3000) return `must be at most 3000 ${at(`/blocks/${i}/element/max_length`)}`;
+      if (typeof el.initial_value === "string" && el.initial_value.length > max) {
+        return `must be less than ${max + 1} characters ${
+          at(`/blocks/${i}/element/initial_value`)
+        }`;
+      }
+    }
+  }
+  if (inputs > 0 && view.submit === undefined) {
+    return `must provide a submit property when using input blocks ${at("/submit")}`;
+  }
+  return undefined;
 }
 
 function messageJson(m: StoredMessage): Body {

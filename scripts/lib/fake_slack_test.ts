@@ -193,3 +193,93 @@ Deno.test("startFakeSlack() records posts to a response URL", async () => {
   assert.equal(slack.calls[0].headers["x-fake-path"], "/response/T1/abc");
   assert.deepEqual(slack.calls[0].body, { response_type: "ephemeral", text: "nope" });
 });
+
+function modal(overrides: Record<string, unknown> = {}) {
+  return {
+    type: "modal",
+    callback_id: "edit_draft",
+    title: { type: "plain_text", text: "Edit #T-1" },
+    submit: { type: "plain_text", text: "Send" },
+    blocks: [{
+      type: "input",
+      block_id: "draft_text",
+      label: { type: "plain_text", text: "Answer" },
+      element: { type: "plain_text_input", action_id: "text", initial_value: "Hi" },
+    }],
+    ...overrides,
+  };
+}
+
+Deno.test("views.open opens a modal once per trigger_id, as Slack does", async () => {
+  await using slack = await startFakeSlack();
+  const opened = await call(slack.url, "views.open", {
+    form: { trigger_id: "123.456.abc", view: JSON.stringify(modal()) },
+    headers: AUTH,
+  });
+  assert.equal(opened.body.ok, true);
+  const view = opened.body.view as Record<string, unknown>;
+  assert.match(String(view.id), /^V\d+$/);
+  assert.equal(view.callback_id, "edit_draft");
+  assert.deepEqual(slack.calls[0].body.view, modal());
+  const again = await call(slack.url, "views.open", {
+    body: { trigger_id: "123.456.abc", view: modal() },
+  });
+  assert.equal(again.body.error, "exchanged_trigger_id");
+  const bad = await call(slack.url, "views.open", { body: { trigger_id: "nope", view: modal() } });
+  assert.equal(bad.body.error, "invalid_trigger_id");
+});
+
+Deno.test("views.open refuses a view beyond Slack's limits with invalid_arguments", async () => {
+  await using slack = await startFakeSlack();
+  const long = await call(slack.url, "views.open", {
+    body: {
+      trigger_id: "1.2.ab",
+      view: modal({ title: { type: "plain_text", text: "A title longer than 24 chars" } }),
+    },
+  });
+  assert.equal(long.body.error, "invalid_arguments");
+  assert.match(
+    String((long.body.response_metadata as { messages: string[] }).messages[0]),
+    /title/,
+  );
+  const noSubmit = await call(slack.url, "views.open", {
+    body: { trigger_id: "1.3.ab", view: modal({ submit: undefined }) },
+  });
+  assert.equal(noSubmit.body.error, "invalid_arguments");
+  const tooLong = await call(slack.url, "views.open", {
+    body: {
+      trigger_id: "1.4.ab",
+      view: modal({
+        blocks: [{
+          type: "input",
+          label: { type: "plain_text", text: "Answer" },
+          element: {
+            type: "plain_text_input",
+            action_id: "text",
+            max_length: 10,
+            initial_value: "more than ten characters",
+          },
+        }],
+      }),
+    },
+  });
+  assert.equal(tooLong.body.error, "invalid_arguments");
+});
+
+Deno.test("reactions.add records a reaction once and then answers already_reacted", async () => {
+  await using slack = await startFakeSlack();
+  const args = { channel: "C1", timestamp: "1.000001", name: "white_check_mark" };
+  assert.equal((await call(slack.url, "reactions.add", { form: args })).body.ok, true);
+  assert.equal(
+    (await call(slack.url, "reactions.add", { form: args })).body.error,
+    "already_reacted",
+  );
+  const base = slack.url.replace(/\/api\/$/, "");
+  assert.deepEqual(await (await fetch(`${base}/_fake/reactions`)).json(), [
+    { channel: "C1", ts: "1.000001", name: "white_check_mark" },
+  ]);
+  const missing = await call(slack.url, "reactions.add", {
+    form: { ...args, channel: "C_MISSING" },
+  });
+  assert.equal(missing.body.error, "channel_not_found");
+});

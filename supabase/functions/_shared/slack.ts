@@ -112,13 +112,23 @@ export interface SlackNotifier {
   updateMessage(channel: string, ts: string, message: SlackMessage): Promise<PostedMessage>;
   /**
    * Finds the message posted with `marker` in the channel (or a user's direct messages) since
-   * `oldestS` (Unix seconds), or null (conversations.history with metadata).
+   * `oldestS` (Unix seconds), or null (conversations.history with metadata; with `threadTs`,
+   * conversations.replies of that thread).
    */
   findPostedMessage(
     channel: string,
     marker: string,
     oldestS: number,
+    threadTs?: string,
   ): Promise<PostedMessage | null>;
+  /** Adds an emoji reaction to a message (reactions.add); one already there counts as done. */
+  addReaction(channel: string, ts: string, name: string): Promise<void>;
+  /** Shows a message to one user in a channel, optionally in a thread (chat.postEphemeral). */
+  postEphemeral(
+    channel: string,
+    user: string,
+    message: { text: string; threadTs?: string },
+  ): Promise<{ ts: string }>;
 }
 
 /** Options of `createSlackNotifier()`. */
@@ -266,8 +276,9 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
       }
       return { ok: true, channel: result.channel, ts: result.ts };
     },
-    async findPostedMessage(channel, marker, oldestS) {
+    async findPostedMessage(channel, marker, oldestS, threadTs) {
       try {
+        if (threadTs) return await findInThread(client, channel, threadTs, marker, oldestS);
         let history = channel;
         if (/^[UW][A-Z0-9]+$/.test(channel)) {
           // A direct message to a user id lives in the bot's DM channel with them.
@@ -302,6 +313,32 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
         throw toSlackError(err);
       }
     },
+    async addReaction(channel, ts, name) {
+      try {
+        await client.reactions.add({ channel, timestamp: ts, name });
+      } catch (err) {
+        const error = toSlackError(err);
+        if (error.code === "already_reacted") return;
+        throw error;
+      }
+    },
+    async postEphemeral(channel, user, message) {
+      let result: { message_ts?: unknown };
+      try {
+        // A repeated ephemeral message is harmless: the client may retry it.
+        result = await client.chat.postEphemeral(
+          {
+            channel,
+            user,
+            text: message.text,
+            ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+          } as Parameters<typeof client.chat.postEphemeral>[0],
+        );
+      } catch (err) {
+        throw toSlackError(err);
+      }
+      return { ts: typeof result.message_ts === "string" ? result.message_ts : "" };
+    },
     async updateMessage(channel, ts, message) {
       let result: { channel?: unknown; ts?: unknown };
       try {
@@ -321,6 +358,61 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
         channel: typeof result.channel === "string" ? result.channel : channel,
         ts: typeof result.ts === "string" ? result.ts : ts,
       };
+    },
+  };
+}
+
+/** Looks for our message carrying `marker` among a thread's replies since `oldestS`. */
+async function findInThread(
+  client: WebClient,
+  channel: string,
+  threadTs: string,
+  marker: string,
+  oldestS: number,
+): Promise<PostedMessage | null> {
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const result = await client.conversations.replies({
+      channel,
+      ts: threadTs,
+      oldest: String(Math.max(0, Math.floor(oldestS))),
+      inclusive: true,
+      include_all_metadata: true,
+      limit: 200,
+      ...(cursor ? { cursor } : {}),
+    });
+    const found = (result.messages ?? []).find((m) => {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: unknown } }).metadata;
+      return meta?.event_type === MARKER_EVENT_TYPE &&
+        (meta.event_payload as { notification_id?: unknown } | undefined)?.notification_id ===
+          marker;
+    });
+    if (found?.ts) return { ok: true, channel, ts: found.ts };
+    cursor = result.response_metadata?.next_cursor || undefined;
+    if (!cursor) return null;
+  }
+  return null;
+}
+
+/** Port for Slack's modal windows; inject a stub in tests. */
+export interface SlackModals {
+  /** Opens a modal for the person who clicked (views.open with the click's trigger_id). */
+  open(triggerId: string, view: unknown): Promise<void>;
+}
+
+/** Opens modals through `@slack/web-api` (never retried: a trigger_id works once, for 3 s). */
+export function createSlackModals(options: SlackNotifierOptions): SlackModals {
+  const client = webClient({ ...options, maxRetries: 0, timeoutMs: options.timeoutMs ?? 2_000 });
+  return {
+    async open(triggerId, view) {
+      try {
+        await client.views.open({
+          trigger_id: triggerId,
+          view: view as Parameters<typeof client.views.open>[0]["view"],
+        });
+      } catch (err) {
+        throw toSlackError(err);
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import {
 } from "../../../scripts/lib/fake_slack.ts";
 import {
   actionsBlockId,
+  createSlackModals,
   createSlackNotifier,
   createSlackUserDirectory,
   parseActionsBlockId,
@@ -540,4 +541,58 @@ Deno.test("updateMessage() replaces a posted message through chat.update", async
     notifier(slack.url).updateMessage("C0TRIAGE", "1.000000", message),
     (e: SlackError) => e.code === "message_not_found" && !e.retryable,
   );
+});
+
+Deno.test("findPostedMessage() looks in a thread's replies when given the thread", async () => {
+  await using slack = await startFakeSlack();
+  const n = notifier(slack.url);
+  const since = Math.floor(Date.now() / 1000) - 60;
+  const parent = await n.postMessage("C0TEAM", { text: "ticket", blocks: [], marker: "n-parent" });
+  const reply = await n.postMessage("C0TEAM", {
+    text: "draft",
+    blocks: [],
+    marker: "n-draft",
+    threadTs: parent.ts,
+  });
+  assert.equal(await n.findPostedMessage("C0TEAM", "n-draft", since), null, "not in the history");
+  assert.deepEqual(await n.findPostedMessage("C0TEAM", "n-draft", since, parent.ts), reply);
+  assert.equal(await n.findPostedMessage("C0TEAM", "n-none", since, parent.ts), null);
+});
+
+Deno.test("addReaction() reacts once; a reaction already there counts as done", async () => {
+  await using slack = await startFakeSlack();
+  const n = notifier(slack.url);
+  await n.addReaction("C0TEAM", "1700000000.000100", "white_check_mark");
+  await n.addReaction("C0TEAM", "1700000000.000100", "white_check_mark");
+  assert.equal(slack.calls.filter((c) => c.method === "reactions.add").length, 2);
+  const error = await rejection(n.addReaction("C_MISSING", "1.1", "white_check_mark"));
+  assert.equal(error.code, "channel_not_found");
+  assert.equal(error.retryable, false);
+});
+
+Deno.test("postEphemeral() shows a message to one user in a thread", async () => {
+  await using slack = await startFakeSlack();
+  const n = notifier(slack.url);
+  const posted = await n.postEphemeral("C0TEAM", "U0MIA", { text: "Not yours", threadTs: "1.5" });
+  assert.match(posted.ts, /^\d+\.\d+$/);
+  const call = slack.calls.find((c) => c.method === "chat.postEphemeral")!;
+  assert.deepEqual(
+    { user: call.body.user, thread_ts: call.body.thread_ts, text: call.body.text },
+    { user: "U0MIA", thread_ts: "1.5", text: "Not yours" },
+  );
+});
+
+Deno.test("createSlackModals() opens a view once per trigger and reports a reused trigger", async () => {
+  await using slack = await startFakeSlack();
+  const modals = createSlackModals({ token: TOKEN, apiUrl: slack.url });
+  const view = {
+    type: "modal",
+    title: { type: "plain_text", text: "Edit #T-1" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: "hi" } }],
+  };
+  await modals.open("1.2.abc", view);
+  assert.deepEqual(slack.calls.find((c) => c.method === "views.open")?.body.view, view);
+  const error = await rejection(modals.open("1.2.abc", view));
+  assert.equal(error.code, "exchanged_trigger_id");
 });

@@ -16,6 +16,10 @@ export interface DailyReportRow {
   ai_responses_generated: number | null;
   ai_responses_sent: number | null;
   ai_approval_rate: number | null;
+  /** Drafts per review status; the edit rate is edited ÷ (approved + edited + rejected). */
+  ai_review_outcomes?:
+    | Partial<Record<"pending" | "approved" | "edited" | "rejected" | "auto_sent", number>>
+    | null;
   total_ai_cost: number | null;
   computed_at: string | null;
 }
@@ -83,9 +87,15 @@ export function renderDailyReport(
   const cost = r.total_ai_cost === null || r.total_ai_cost === undefined
     ? DASH
     : `$${Number(r.total_ai_cost).toFixed(2)}`;
+  const outcomes = r.ai_review_outcomes ?? {};
+  const reviewed = count(outcomes.approved ?? null) + count(outcomes.edited ?? null) +
+    count(outcomes.rejected ?? null);
+  const edited = reviewed > 0
+    ? `, ${Math.round((100 * count(outcomes.edited ?? null)) / reviewed)}% edited`
+    : "";
   const approval = r.ai_approval_rate === null || r.ai_approval_rate === undefined
     ? ""
-    : ` (${percent(r.ai_approval_rate)} approval rate)`;
+    : ` (${percent(r.ai_approval_rate)} approval rate${edited})`;
   const sections = [
     [
       `*Total Tickets:* ${total}`,

@@ -109,3 +109,14 @@ Deno.test("formatReportDate() names the local day itself", () => {
   assert.equal(formatReportDate("2026-03-29"), "Mar 29, 2026");
   assert.equal(formatReportDate("2026-01-01"), "Jan 1, 2026");
 });
+
+Deno.test("renderDailyReport() adds the edit rate of the reviewed drafts to the approval rate", () => {
+  const { blocks } = renderDailyReport({
+    report: {
+      ...ROW,
+      ai_approval_rate: 75,
+      ai_review_outcomes: { pending: 1, approved: 1, edited: 2, rejected: 1, auto_sent: 1 },
+    },
+  });
+  assert.match(texts(blocks)[4], /AI Responses Sent: 95 \(75% approval rate, 50% edited\)/);
+});

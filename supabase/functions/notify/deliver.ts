@@ -7,6 +7,7 @@
  */
 import type { Log } from "../_shared/log.ts";
 import { renderTicketAssigned, SlackError, type SlackNotifier } from "../_shared/slack.ts";
+import { renderAnswerDraft } from "../_shared/slack_draft.ts";
 import { type ClaimedJob, settledOutcomes } from "../_shared/stage.ts";
 import { ticketViewUrl } from "../_shared/ticket_link.ts";
 import { type DailyReportPayload, renderDailyReport } from "./daily_report.ts";
@@ -80,6 +81,10 @@ async function deliverOne(
     return new Error(`notification ${n.id} is being delivered by another run`);
   }
   const finish = (outcome: DeliveryOutcome) => deps.store.finish(n.id, lease.token, outcome);
+  if ((n.kind === "answer_draft" || n.kind === "answer_draft_updated") && !n.draft) {
+    await finish({ status: "failed", note: "the draft no longer exists" });
+    return null;
+  }
   const message = render(n, options.timeZone, viewUrl(n, options.links, deps.now ?? Date.now));
 
   if (n.channel !== "slack") {
@@ -90,7 +95,8 @@ async function deliverOne(
     });
     return null;
   }
-  if (!deps.slack || !n.target) {
+  // A draft's channel is decided below: the thread of the ticket's message may be a DM's.
+  if (!deps.slack || (!n.target && n.kind !== "answer_draft")) {
     await finish({
       status: "stored",
       note: !deps.slack
@@ -108,14 +114,39 @@ async function deliverOne(
     ...(channel ? { posted_channel: channel } : {}),
   });
 
-  if (n.kind === "ticket_updated") {
+  if (n.kind === "slack_receipt") return await deliverReceipt(slack, n, finish);
+
+  let target: string | null = n.target;
+  let threadTs: string | undefined;
+  if (n.kind === "answer_draft") {
+    // In the thread of the ticket's message: decided once, kept for every later attempt.
+    const thread = await deps.store.pinDraftThread(n.id);
+    if (thread.wait) {
+      const note = "waits for the ticket's message to be posted, to answer in its thread";
+      await finish({ status: "pending", note, uncertain: false });
+      return new Error(`notification ${n.id} ${note}`);
+    }
+    target = thread.channel;
+    threadTs = thread.threadTs ?? undefined;
+    if (!target) {
+      await finish({
+        status: "stored",
+        note: "no Slack channel configured for this team",
+        payload: message,
+      });
+      return null;
+    }
+  }
+  const channel = target!;
+
+  if (n.kind === "ticket_updated" || n.kind === "answer_draft_updated") {
     if (typeof n.payload.ts !== "string") {
       await finish({ status: "failed", note: "no message ts to update" });
       return null;
     }
     // Replacing a message is harmless to repeat: no lookup needed.
     try {
-      const posted = await slack.updateMessage(n.target, n.payload.ts, message);
+      const posted = await slack.updateMessage(channel, n.payload.ts, message);
       await finish({ status: "sent", externalId: posted.ts, payload: payloadOf(posted.channel) });
       return null;
     } catch (error) {
@@ -126,9 +157,10 @@ async function deliverOne(
   if (lease.checkSinceS !== null) {
     try {
       const found = await slack.findPostedMessage(
-        n.target,
+        channel,
         n.id,
         lease.checkSinceS - LOOKUP_SLACK_S,
+        threadTs,
       );
       if (found) {
         await finish({
@@ -149,7 +181,7 @@ async function deliverOne(
       const note = `could not check for an earlier post: ${error.message}`;
       await deps.store.warn(n.ticket?.id ?? null, "notification_unchecked", note, {
         notification_id: n.id,
-        target: n.target,
+        target: channel,
         code: error.code,
       });
       deps.log("notification posted without a duplicate check", { id: n.id, error: note });
@@ -157,11 +189,55 @@ async function deliverOne(
   }
 
   try {
-    const posted = await slack.postMessage(n.target, { ...message, marker: n.id });
+    const posted = await slack.postMessage(channel, { ...message, marker: n.id, threadTs });
     // Recorded the moment Slack answered, in a transaction of its own.
     await finish({ status: "sent", externalId: posted.ts, payload: payloadOf(posted.channel) });
     return null;
   } catch (error) {
+    return await failed(error, finish);
+  }
+}
+
+/**
+ * A reaction on an agent's Slack answer (harmless to repeat: one already there is done), or an
+ * ephemeral explanation to them (a repeat only shows it twice, so no lookup is needed).
+ */
+async function deliverReceipt(
+  slack: SlackNotifier,
+  n: PendingNotification,
+  finish: (outcome: DeliveryOutcome) => Promise<boolean>,
+): Promise<Error | null> {
+  const channel = n.target!;
+  const p = n.payload;
+  try {
+    if (typeof p.reaction === "string" && typeof p.ts === "string") {
+      await slack.addReaction(channel, p.ts, p.reaction);
+      await finish({ status: "sent", externalId: p.ts, payload: { posted_channel: channel } });
+      return null;
+    }
+    if (typeof p.ephemeral_user === "string" && typeof p.text === "string") {
+      const posted = await slack.postEphemeral(channel, p.ephemeral_user, {
+        text: p.text,
+        threadTs: typeof p.thread_ts === "string" ? p.thread_ts : undefined,
+      });
+      await finish({
+        status: "sent",
+        externalId: posted.ts || "ephemeral",
+        payload: { posted_channel: channel },
+      });
+      return null;
+    }
+    await finish({
+      status: "failed",
+      note: "a receipt needs a reaction and ts, or a user and text",
+    });
+    return null;
+  } catch (error) {
+    if (error instanceof SlackError && error.retryable) {
+      // Neither call can do harm when repeated: retried as certain.
+      await finish({ status: "pending", note: error.message, uncertain: false });
+      return error;
+    }
     return await failed(error, finish);
   }
 }
@@ -211,6 +287,9 @@ function render(n: PendingNotification, timeZone: string, viewUrl: string) {
         noteAt: Number.isSafeInteger(at) ? at : null,
       }),
     );
+  }
+  if ((n.kind === "answer_draft" || n.kind === "answer_draft_updated") && n.draft) {
+    return renderAnswerDraft(n.draft);
   }
   if (n.kind === "customer_reply" && n.ticket) {
     const subject = String(n.payload.subject ?? `Re: ${n.ticket.subject}`);

@@ -9,7 +9,14 @@ import type { ClaimedJob } from "../_shared/stage.ts";
 import { verifyTicketLink } from "../_shared/ticket_link.ts";
 import { createNotifyProcessor } from "./deliver.ts";
 import type { PendingNotification, TicketRow } from "./handler.ts";
-import type { DeliveryLease, DeliveryOutcome, NotificationStore, NotifySettings } from "./store.ts";
+import type { AnswerDraft } from "../_shared/slack_draft.ts";
+import type {
+  DeliveryLease,
+  DeliveryOutcome,
+  DraftThread,
+  NotificationStore,
+  NotifySettings,
+} from "./store.ts";
 
 const TICKET_ID = "7d6f3c1e-2b9a-4c55-9d0e-0a1b2c3d4e5f";
 const NOTIFICATION_ID = "11111111-2222-4333-8444-555555555555";
@@ -58,9 +65,15 @@ function notification(overrides: Partial<PendingNotification> = {}): PendingNoti
 /** An outbox of one notification, recording what the stage did with it. */
 function memoryStore(
   n: PendingNotification,
-  options: { lease?: DeliveryLease; complete?: boolean; settings?: Partial<NotifySettings> } = {},
+  options: {
+    lease?: DeliveryLease;
+    complete?: boolean;
+    settings?: Partial<NotifySettings>;
+    thread?: DraftThread;
+  } = {},
 ) {
   const finished: DeliveryOutcome[] = [];
+  const pinned: string[] = [];
   const warnings: string[] = [];
   let completed = 0;
   const store: NotificationStore = {
@@ -88,16 +101,29 @@ function memoryStore(
       warnings.push(type);
       return Promise.resolve();
     },
+    pinDraftThread: (id) => {
+      pinned.push(id);
+      return Promise.resolve(
+        options.thread ?? { wait: false, channel: "C0TEAM", threadTs: "1799999000.000100" },
+      );
+    },
   };
-  return { store, finished, warnings, completed: () => completed };
+  return { store, finished, warnings, pinned, completed: () => completed };
 }
 
 /** A Slack stub: answers or throws what it is told, and records each call. */
 function slackStub(behaviour: {
   post?: () => Promise<PostedMessage>;
   find?: () => Promise<PostedMessage | null>;
+  react?: () => Promise<void>;
 } = {}) {
-  const calls: { method: string; channel: string; message?: SlackMessage }[] = [];
+  const calls: {
+    method: string;
+    channel: string;
+    message?: SlackMessage;
+    threadTs?: string;
+    args?: unknown[];
+  }[] = [];
   const slack: SlackNotifier = {
     postMessage(channel, message) {
       calls.push({ method: "post", channel, message });
@@ -107,9 +133,22 @@ function slackStub(behaviour: {
       calls.push({ method: "update", channel, message });
       return Promise.resolve({ ok: true, channel, ts });
     },
-    findPostedMessage(channel) {
-      calls.push({ method: "find", channel });
+    findPostedMessage(channel, _marker, _oldest, threadTs) {
+      calls.push({ method: "find", channel, threadTs });
       return behaviour.find?.() ?? Promise.resolve(null);
+    },
+    addReaction(channel, ts, name) {
+      calls.push({ method: "react", channel, args: [ts, name] });
+      return behaviour.react?.() ?? Promise.resolve();
+    },
+    postEphemeral(channel, user, message) {
+      calls.push({
+        method: "ephemeral",
+        channel,
+        threadTs: message.threadTs,
+        args: [user, message.text],
+      });
+      return Promise.resolve({ ts: "1800000000.000200" });
     },
   };
   return { slack, calls };
@@ -298,3 +337,156 @@ function viewUrlOf(message: SlackMessage): string {
   };
   return actions.elements.find((e) => e.action_id === "view_ticket")?.url ?? "";
 }
+
+const RESPONSE_ID = "99999999-8888-4777-8666-555555555555";
+
+function draft(overrides: Partial<AnswerDraft> = {}): AnswerDraft {
+  return {
+    response_id: RESPONSE_ID,
+    ticket_id: TICKET_ID,
+    ticket_number: 42,
+    channel: "email",
+    customer_name: "Jane",
+    customer_email: "jane@example.com",
+    assignee_id: null,
+    ticket_status: "assigned",
+    body: "Hi Jane,\n\nReset your password from the sign-in page.\n\nBest regards",
+    draft_body: null,
+    language: "en",
+    review_status: "pending",
+    review_reasons: ["low_confidence"],
+    quality_gates: { has_greeting: { pass: true } },
+    confidence: 0.72,
+    min_confidence: 0.9,
+    model: "local-template",
+    edit_distance: null,
+    review_note: null,
+    reviewed_at: null,
+    reviewer_name: null,
+    reviewer_slack_user_id: null,
+    articles: [],
+    ...overrides,
+  };
+}
+
+Deno.test("a draft is posted in the thread of the ticket's message, marked for a later lookup", async () => {
+  const mem = memoryStore(
+    notification({ kind: "answer_draft", target: "C0TEAM", payload: {}, draft: draft() }),
+  );
+  const { slack, calls } = slackStub();
+  assert.deepEqual(await run(mem.store, slack), [{ outcome: "done" }]);
+  assert.deepEqual(mem.pinned, [NOTIFICATION_ID]);
+  assert.deepEqual(calls.map((c) => c.method), ["post"]);
+  assert.equal(calls[0].message?.threadTs, "1799999000.000100");
+  assert.equal(calls[0].message?.marker, NOTIFICATION_ID);
+  const actions = calls[0].message!.blocks.find((b) => (b as { type: string }).type === "actions");
+  assert.ok(JSON.stringify(actions).includes("approve_draft"));
+  assert.equal(mem.finished[0].status, "sent");
+});
+
+Deno.test("a draft waits while the ticket's message is not posted yet, and the job is retried", async () => {
+  const mem = memoryStore(
+    notification({ kind: "answer_draft", payload: {}, draft: draft() }),
+    { thread: { wait: true } },
+  );
+  const { slack, calls } = slackStub();
+  const [outcome] = await run(mem.store, slack);
+  assert.equal(outcome.outcome, "failed");
+  assert.deepEqual(calls, []);
+  assert.equal(mem.finished[0].status, "pending");
+  assert.equal((mem.finished[0] as { uncertain: boolean }).uncertain, false);
+});
+
+Deno.test("after an uncertain attempt a draft is looked for in its thread, not the channel", async () => {
+  const mem = memoryStore(
+    notification({ kind: "answer_draft", payload: {}, draft: draft() }),
+    { lease: { kind: "leased", token: "tok", checkSinceS: 1_799_999_000 } },
+  );
+  const { slack, calls } = slackStub({
+    find: () => Promise.resolve({ ok: true, channel: "C0TEAM", ts: "1799999001.000009" }),
+  });
+  await run(mem.store, slack);
+  assert.deepEqual(calls.map((c) => [c.method, c.threadTs]), [["find", "1799999000.000100"]]);
+  assert.equal((mem.finished[0] as { externalId: string }).externalId, "1799999001.000009");
+});
+
+Deno.test("a draft whose team has no channel and whose ticket has no message is stored", async () => {
+  const mem = memoryStore(
+    notification({ kind: "answer_draft", target: null, payload: {}, draft: draft() }),
+    { thread: { wait: false, channel: null, threadTs: null } },
+  );
+  const { slack, calls } = slackStub();
+  await run(mem.store, slack);
+  assert.deepEqual(calls, []);
+  assert.equal(mem.finished[0].status, "stored");
+});
+
+Deno.test("a decided draft's message is updated in place with the decision", async () => {
+  const decided = draft({
+    review_status: "approved",
+    reviewer_name: "Mia",
+    reviewer_slack_user_id: "U0MIA0004",
+    reviewed_at: 1_800_000_000,
+  });
+  const mem = memoryStore(
+    notification({ kind: "answer_draft_updated", payload: { ts: "1799.5" }, draft: decided }),
+  );
+  const { slack, calls } = slackStub();
+  await run(mem.store, slack);
+  assert.deepEqual(calls.map((c) => c.method), ["update"]);
+  assert.match(JSON.stringify(calls[0].message?.blocks), /Approved as written by <@U0MIA0004>/);
+  assert.ok(!JSON.stringify(calls[0].message?.blocks).includes("approve_draft"));
+});
+
+Deno.test("a draft that no longer exists fails its notification without calling Slack", async () => {
+  const mem = memoryStore(notification({ kind: "answer_draft", payload: {}, draft: null }));
+  const { slack, calls } = slackStub();
+  await run(mem.store, slack);
+  assert.deepEqual(calls, []);
+  assert.equal(mem.finished[0].status, "failed");
+});
+
+Deno.test("an agent's Slack answer gets its reaction, and a refusal an ephemeral message", async () => {
+  const reacted = memoryStore(notification({
+    kind: "slack_receipt",
+    target: "C0TEAM",
+    payload: { ts: "1799.7", reaction: "white_check_mark" },
+  }));
+  const first = slackStub();
+  await run(reacted.store, first.slack);
+  assert.deepEqual(first.calls.map((c) => [c.method, c.channel, c.args]), [
+    ["react", "C0TEAM", ["1799.7", "white_check_mark"]],
+  ]);
+  assert.equal(reacted.finished[0].status, "sent");
+
+  const refused = memoryStore(notification({
+    kind: "slack_receipt",
+    target: "C0TEAM",
+    payload: { ephemeral_user: "U0NOPE", thread_ts: "1799.1", text: "belongs to another team" },
+  }));
+  const second = slackStub();
+  await run(refused.store, second.slack);
+  assert.deepEqual(second.calls.map((c) => [c.method, c.threadTs, c.args]), [
+    ["ephemeral", "1799.1", ["U0NOPE", "belongs to another team"]],
+  ]);
+});
+
+Deno.test("a reaction Slack cannot take now is retried as certain: repeating it is harmless", async () => {
+  const mem = memoryStore(notification({
+    kind: "slack_receipt",
+    payload: { ts: "1799.7", reaction: "white_check_mark" },
+  }));
+  const { slack } = slackStub({
+    react: () =>
+      Promise.reject(
+        new SlackError("Slack answered HTTP 500", { code: "server_error", retryable: true }),
+      ),
+  });
+  const [outcome] = await run(mem.store, slack);
+  assert.equal(outcome.outcome, "failed");
+  assert.deepEqual(mem.finished, [{
+    status: "pending",
+    note: "Slack answered HTTP 500",
+    uncertain: false,
+  }]);
+});

@@ -1,4 +1,5 @@
 import type { Teammate, TicketNotice } from "../_shared/slack.ts";
+import type { AnswerDraft } from "../_shared/slack_draft.ts";
 
 /** A pending notification joined with what its message shows. */
 export interface PendingNotification {
@@ -11,11 +12,16 @@ export interface PendingNotification {
     | "inbound_reply"
     | "ticket_escalated"
     | "ticket_updated"
-    | "daily_report";
+    | "daily_report"
+    | "answer_draft"
+    | "answer_draft_updated"
+    | "slack_receipt";
   channel: "slack" | "email";
   target: string | null;
   payload: Record<string, unknown>;
   ticket: TicketRow | null;
+  /** answer_draft and answer_draft_updated: the draft as it is now (null: deleted). */
+  draft?: AnswerDraft | null;
 }
 
 /** The ticket facts a notification needs. */

@@ -32,6 +32,11 @@ export interface NotifySettings {
   viewLinkDays: number;
 }
 
+/** Where a draft goes: a channel and, when the ticket has a posted message, its thread. */
+export type DraftThread =
+  | { wait: true }
+  | { wait: false; channel: string | null; threadTs: string | null };
+
 /** Storage port of the notify stage. */
 export interface NotificationStore {
   /** What the messages show: time zone and where the View Ticket button links to. */
@@ -43,6 +48,11 @@ export interface NotificationStore {
   finish(id: string, token: string, outcome: DeliveryOutcome): Promise<boolean>;
   /** Marks the job done; false when its claim went stale (the recorded work stays). */
   complete(jobId: number, attempt: number): Promise<boolean>;
+  /**
+   * Where an answer_draft is posted, decided once (app_private.pin_answer_draft_thread):
+   * the channel and the thread of the ticket's message, or wait while that is not posted yet.
+   */
+  pinDraftThread(id: string): Promise<DraftThread>;
   /** Logs a problem worth an operator's look (error_logs). */
   warn(ticketId: string | null, type: string, message: string, context: object): Promise<void>;
 }
@@ -96,7 +106,9 @@ export function createSqlNotificationStore(sql: Sql): NotificationStore {
                                     order by m.name, m.id), '[]')
                           from (select * from public.agents m where m.team_id = t.team_id and m.is_available
                                 and m.id is distinct from t.assigned_to order by m.name, m.id limit 100) m)
-          ) end as ticket
+          ) end as ticket,
+          case when n.kind in ('answer_draft', 'answer_draft_updated')
+               then app_private.answer_draft_view((n.payload ->> 'response_id')::uuid) end as draft
         from public.notifications n
         left join public.tickets t on t.id = n.ticket_id
         left join public.customers c on c.id = t.customer_id
@@ -138,6 +150,12 @@ export function createSqlNotificationStore(sql: Sql): NotificationStore {
         select app_private.finish_notification_delivery(${id}, ${token}, ${outcome.status},
           ${sql.json(details as never)}) as applied`;
       return row.applied;
+    },
+    async pinDraftThread(id) {
+      const [row] = await sql<{ pin: { wait: boolean; channel?: string; thread_ts?: string } }[]>`
+        select app_private.pin_answer_draft_thread(${id}) as pin`;
+      if (row.pin.wait) return { wait: true };
+      return { wait: false, channel: row.pin.channel ?? null, threadTs: row.pin.thread_ts ?? null };
     },
     async complete(jobId, attempt) {
       const [row] = await sql<{ done: boolean }[]>`

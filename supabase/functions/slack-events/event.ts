@@ -11,6 +11,9 @@ import {
   stripControls,
   subjectFromBody,
 } from "../_shared/normalise.ts";
+import { slackMarkupToText } from "../_shared/slack_markup.ts";
+
+export { slackMarkupToText };
 
 /** A file shared with a message (only what a ticket shows; the content stays in Slack). */
 const SlackFile = z.object({
@@ -64,6 +67,63 @@ export function botUserIds(envelope: SlackEnvelope): string[] {
   );
 }
 
+/** True for a reply in a thread (not the thread's first message). */
+export function isThreadReply(event: SlackEvent): boolean {
+  return Boolean(event.thread_ts) && event.thread_ts !== event.ts;
+}
+
+/**
+ * Why an event is not a message a person wrote, or null: the checks of ignoreReason() except
+ * the support channel one (a reply in a ticket's Slack thread counts in any channel).
+ */
+export function personMessageProblem(envelope: SlackEnvelope): string | null {
+  const event = envelope.event;
+  if (event.type !== "message" && event.type !== "app_mention") {
+    return `event type ${event.type} is not a message`;
+  }
+  if (event.subtype === "message_changed") return "an edit (message_changed)";
+  if (event.subtype === "message_deleted") return "a deletion (message_deleted)";
+  if (event.subtype === "bot_message" || event.bot_id) return "a bot's message";
+  if (event.user && botUserIds(envelope).includes(event.user)) return "our own bot's message";
+  if (event.subtype !== undefined && !PERSON_SUBTYPES.has(event.subtype)) {
+    return `message subtype ${event.subtype}`;
+  }
+  if (event.hidden) return "a hidden message";
+  if (!event.channel) return "no channel";
+  if (!event.user) return "no user";
+  if (!event.ts) return "no ts";
+  if (!(event.text ?? "").trim() && !(event.files ?? []).length) return "an empty message";
+  return null;
+}
+
+/**
+ * What is decided on arrival: as ignoreReason(), except that a person's reply in a thread
+ * outside the support channels is kept, since it may be an agent answering in a ticket's
+ * thread (the "New Ticket" message in the team channel); processing decides.
+ */
+export function arrivalIgnoreReason(
+  envelope: SlackEnvelope,
+  supportChannels: string[],
+): string | null {
+  const reason = ignoreReason(envelope, supportChannels);
+  if (reason !== null && isThreadReply(envelope.event) && personMessageProblem(envelope) === null) {
+    return null;
+  }
+  return reason;
+}
+
+/** The plain text of a reply in a ticket's thread (a leading mention of our bot dropped). */
+export function threadReplyText(
+  envelope: SlackEnvelope,
+  names: Map<string, string> = new Map(),
+): string {
+  let text = envelope.event.text ?? "";
+  for (const bot of botUserIds(envelope)) {
+    text = text.replace(new RegExp(`^\\s*<@${bot}(\\|[^>]*)?>[\\s,:]*`), "");
+  }
+  return slackMarkupToText(stripControls(text), names).replace(/\r\n?/g, "\n").trim();
+}
+
 /**
  * Why an event is not a customer message for the support channel, or null when it is one.
  * Decided from the event alone (no network), so the function can record it on arrival.
@@ -93,41 +153,6 @@ export function ignoreReason(envelope: SlackEnvelope, supportChannels: string[])
 /** User ids mentioned as <@U…> without a label. */
 export function mentionedUsers(text: string): string[] {
   return [...new Set([...text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1]))];
-}
-
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">" };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(amp|lt|gt);/g, (entity) => ENTITIES[entity]);
-}
-
-function convertTag(inner: string, names: Map<string, string>): string {
-  const bar = inner.indexOf("|");
-  const target = bar >= 0 ? inner.slice(0, bar) : inner;
-  const label = decodeEntities(bar >= 0 ? inner.slice(bar + 1) : "");
-  if (target.startsWith("@")) return `@${label || names.get(target.slice(1)) || target.slice(1)}`;
-  if (target.startsWith("#")) return `#${label || target.slice(1)}`;
-  if (target.startsWith("!")) {
-    if (label) return label;
-    const command = target.slice(1).split("^")[0];
-    return ["here", "channel", "everyone"].includes(command) ? `@${command}` : "";
-  }
-  const url = decodeEntities(target);
-  if (!label) return url.replace(/^mailto:/, "");
-  const bare = url.replace(/^(https?:\/\/|mailto:)/, "");
-  return label === url || label === bare ? label : `${label} (${url})`;
-}
-
-/**
- * Slack's message markup as plain text: <@U…> mentions become @names (when known), channel
- * links #names, <url|label> "label (url)", <!here> @here, and &amp; &lt; &gt; are decoded.
- */
-export function slackMarkupToText(text: string, names: Map<string, string> = new Map()): string {
-  return text.replace(
-    /<([^<>]*)>|&(?:amp|lt|gt);/g,
-    (match, inner: string | undefined) =>
-      inner === undefined ? ENTITIES[match] : convertTag(inner, names),
-  );
 }
 
 /** A stable, never deliverable address for a Slack user whose e-mail we cannot see. */

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { isEmailAddress } from "../_shared/normalise.ts";
 import {
+  arrivalIgnoreReason,
   ignoreReason,
   mentionedUsers,
   placeholderEmail,
   type SlackAuthor,
   SlackEnvelope,
   slackMarkupToText,
+  threadReplyText,
   toNormalisedMessage,
 } from "./event.ts";
 
@@ -190,4 +192,19 @@ Deno.test("toNormalisedMessage() cuts a long first line into the subject and kee
     JANE,
   );
   assert.equal(filesOnly.body, "Shared log.txt");
+});
+
+Deno.test("arrivalIgnoreReason() keeps a person's thread reply in any channel for processing", () => {
+  const reply = envelope({ channel: "C0TEAM", thread_ts: "1699999999.000100" });
+  assert.equal(arrivalIgnoreReason(reply, ["C0SUPPORT"]), null);
+  assert.match(String(ignoreReason(reply, ["C0SUPPORT"])), /not the support channel/);
+  const top = envelope({ channel: "C0TEAM" });
+  assert.match(String(arrivalIgnoreReason(top, ["C0SUPPORT"])), /not the support channel/);
+  const bot = envelope({ channel: "C0TEAM", thread_ts: "1699999999.000100", bot_id: "B1" });
+  assert.equal(arrivalIgnoreReason(bot, ["C0SUPPORT"]), "a bot's message");
+});
+
+Deno.test("threadReplyText() drops our bot's leading mention and converts markup, keeping lines", () => {
+  const e = envelope({ text: "<@U0OURBOT>: &gt;&gt; Line one\r\n<!here> line two" });
+  assert.equal(threadReplyText(e), ">> Line one\n@here line two");
 });

@@ -9,7 +9,7 @@ import { HttpError, json, readBytes, requireMethod, withErrors } from "../_share
 import type { Log } from "../_shared/log.ts";
 import { withRetries } from "../_shared/retry.ts";
 import { verifySlackRequest } from "../_shared/slack_signature.ts";
-import { ignoreReason, SlackEnvelope } from "./event.ts";
+import { arrivalIgnoreReason, SlackEnvelope } from "./event.ts";
 
 export {
   SIGNATURE_WINDOW_S,
@@ -117,7 +117,7 @@ export function createSlackEventsHandler(
       );
     }
     const envelope = parsed.data;
-    const reason = ignoreReason(envelope, deps.supportChannels);
+    const reason = arrivalIgnoreReason(envelope, deps.supportChannels);
     // 3 retries after 50, 200 and 800 ms: the answer still reaches Slack within its 3 s.
     const received = await withRetries(
       () =>

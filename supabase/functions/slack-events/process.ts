@@ -14,10 +14,13 @@ import { SlackError, type SlackUser, type SlackUserDirectory } from "../_shared/
 import { type ClaimedJob, isStaleJobError, type JobOutcome } from "../_shared/stage.ts";
 import {
   ignoreReason,
+  isThreadReply,
   mentionedUsers,
+  personMessageProblem,
   placeholderEmail,
   type SlackAuthor,
   SlackEnvelope,
+  threadReplyText,
   toNormalisedMessage,
 } from "./event.ts";
 
@@ -28,9 +31,38 @@ export interface StoredSlackEvent {
   payload: Record<string, unknown>;
 }
 
+/** A reply in a Slack thread, as app_private.take_slack_thread_reply() takes it. */
+export interface ThreadReply {
+  channel: string;
+  thread_ts: string;
+  ts: string;
+  user: string;
+  /** Plain text (markup converted). */
+  text: string;
+}
+
+/** What became of a thread reply: not a ticket's thread (handled false), or its outcome. */
+export interface ThreadReplyResult {
+  handled: boolean;
+  /** agent_answer, note, refused, duplicate or ignored. */
+  outcome?: string;
+  ticket_id?: string;
+  text?: string | null;
+}
+
 /** Storage port of the processing step (app_private.slack_events, intake, the job). */
 export interface SlackEventStore {
   load(ids: number[]): Promise<StoredSlackEvent[]>;
+  /**
+   * A reply in the thread of one of a ticket's Slack messages: the agent's answer (marker),
+   * an internal note, or a refusal, settled with the event and the job in one transaction;
+   * {handled: false} and nothing done when the thread is no ticket's.
+   */
+  threadReply(
+    job: ClaimedJob,
+    slackEventId: number,
+    reply: ThreadReply,
+  ): Promise<ThreadReplyResult>;
   /** True when the Slack user is one of our agents (agents.slack_user_id). */
   isAgent(slackUserId: string): Promise<boolean>;
   /** Intake, the event marked processed and the job completed, in one transaction. */
@@ -152,6 +184,25 @@ export function createSlackEventProcessor(
       }
       const envelope = parsed.data;
       const event = envelope.event;
+      if (isThreadReply(event) && personMessageProblem(envelope) === null) {
+        // An agent in the thread of a ticket's message (team channel, DM): answer or note.
+        const taken = await deps.store.threadReply(job, stored.id, {
+          channel: event.channel!,
+          thread_ts: event.thread_ts!,
+          ts: event.ts!,
+          user: event.user!,
+          text: threadReplyText(envelope, await mentionNames(event.text ?? "")),
+        });
+        if (taken.handled) {
+          deps.log("slack reply in a ticket's thread", {
+            slack_event: stored.id,
+            ticket: taken.ticket_id ?? null,
+            outcome: taken.outcome ?? null,
+            text: taken.text ?? null,
+          });
+          return { outcome: "done" };
+        }
+      }
       let reason = ignoreReason(envelope, deps.supportChannels);
       const author = reason === null ? await authorOf(envelope) : null;
       if (typeof author === "string") reason = author;

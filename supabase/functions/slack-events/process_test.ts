@@ -53,6 +53,8 @@ function setup(
     intake?: (message: NormalisedMessage) => Promise<IntakeResult>;
     agents?: string[];
     failStatus?: string;
+    /** Threads (ts) that are a ticket's messages, and what the store makes of replies there. */
+    ticketThreads?: Record<string, string>;
   } = {},
 ) {
   const calls: Call[] = [];
@@ -60,6 +62,15 @@ function setup(
   const store: SlackEventStore = {
     load: (ids) => Promise.resolve(rows.filter((r) => ids.includes(r.id))),
     isAgent: (user) => Promise.resolve((options.agents ?? []).includes(user)),
+    threadReply(_job, id, reply) {
+      const outcome = options.ticketThreads?.[reply.thread_ts];
+      if (!outcome) {
+        calls.push({ op: "thread?", id });
+        return Promise.resolve({ handled: false });
+      }
+      calls.push({ op: "thread", id, detail: reply });
+      return Promise.resolve({ handled: true, outcome, ticket_id: "t-1" });
+    },
     async intake(_job, id, { message, placeholder }) {
       messages.push({ message, placeholder });
       const result = options.intake
@@ -160,9 +171,9 @@ Deno.test("the processor ignores bot users and agents answering in a thread", as
     agents: ["U0JANE"],
   });
   await agents.process([job(2), job(3)]);
-  assert.equal(agents.calls[0].op, "ignore");
-  assert.match(String(agents.calls[0].detail), /agent's reply/);
-  assert.equal(agents.calls[1].op, "intake", "an agent's own top-level message is taken in");
+  assert.deepEqual(agents.calls.map((c) => c.op), ["thread?", "ignore", "intake"]);
+  assert.match(String(agents.calls[1].detail), /agent's reply/);
+  assert.equal(agents.calls[2].op, "intake", "an agent's own top-level message is taken in");
 });
 
 Deno.test("the processor uses a placeholder address without e-mail, lookup or token", async () => {
@@ -253,4 +264,40 @@ Deno.test("isPermanentDataError() is true for data and constraint errors only", 
   assert.equal(isPermanentDataError({ code: "40001" }), false);
   assert.equal(isPermanentDataError({ code: "ECONNREFUSED" }), false);
   assert.equal(isPermanentDataError(new Error("x")), false);
+});
+
+Deno.test("a reply in a ticket's thread goes to the thread step with plain text, in any channel", async () => {
+  const { process, calls, lookups } = setup([
+    stored(1, {
+      channel: "C0TEAM",
+      user: "U0MIA",
+      thread_ts: "1699999999.000100",
+      text:
+        "<@U0OURBOT> &gt;&gt; Hi <@U0JANE>, see <https://help.example.com|the guide> &amp; retry",
+    }),
+  ], { ticketThreads: { "1699999999.000100": "agent_answer" } });
+  assert.deepEqual(await process([job(1)]), [{ outcome: "done" }]);
+  assert.deepEqual(calls, [{
+    op: "thread",
+    id: 1,
+    detail: {
+      channel: "C0TEAM",
+      thread_ts: "1699999999.000100",
+      ts: "1700000000.000101",
+      user: "U0MIA",
+      text: ">> Hi @Name U0JANE, see the guide (https://help.example.com) & retry",
+    },
+  }]);
+  assert.ok(!lookups.includes("U0MIA"), "the author is not looked up: agents need no customer");
+});
+
+Deno.test("a thread reply in another channel that is no ticket's thread is ignored as before", async () => {
+  const { process, calls } = setup([
+    stored(1, { channel: "C0OTHER", thread_ts: "1699999999.000100" }),
+  ]);
+  await process([job(1)]);
+  assert.deepEqual(calls, [
+    { op: "thread?", id: 1 },
+    { op: "ignore", id: 1, detail: "channel C0OTHER is not the support channel" },
+  ]);
 });

@@ -2,7 +2,7 @@
 import type { Sql } from "../_shared/db.ts";
 import { createSqlIntakeStore } from "../_shared/intake_store.ts";
 import type { SlackEventInbox } from "./handler.ts";
-import type { SlackEventStore, StoredSlackEvent } from "./process.ts";
+import type { SlackEventStore, StoredSlackEvent, ThreadReplyResult } from "./process.ts";
 
 /** Stores verified events (one insert and its job, synchronously committed). */
 export function createSqlSlackEventInbox(sql: Sql): SlackEventInbox {
@@ -31,6 +31,12 @@ export function createSqlSlackEventStore(sql: Sql): SlackEventStore {
       const rows = await sql<{ id: string; status: string; payload: Record<string, unknown> }[]>`
         select id, status, payload from app_private.slack_events where id = any(${ids})`;
       return rows.map((r): StoredSlackEvent => ({ ...r, id: Number(r.id) }));
+    },
+    async threadReply(job, slackEventId, reply) {
+      const [row] = await sql<{ result: ThreadReplyResult }[]>`
+        select app_private.take_slack_thread_reply(${job.jobId}, ${job.attempt}, ${slackEventId},
+          ${sql.json(reply as never)}) as result`;
+      return row.result;
     },
     async isAgent(slackUserId) {
       const rows = await sql`select 1 from public.agents where slack_user_id = ${slackUserId}`;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { SlackModals } from "../_shared/slack.ts";
 import { slackSignature } from "../_shared/slack_signature.ts";
 import { type ConsoleAnswer, createSlackInteractionsHandler } from "./handler.ts";
 import type { ConsoleCall } from "./request.ts";
@@ -10,11 +11,22 @@ const TICKET = "7d6f3c1e-2b9a-4c55-9d0e-0a1b2c3d4e5f";
 
 function setup(
   answer: ConsoleAnswer = { ok: true, text: "done" },
-  options: { secret?: string } = { secret: SECRET },
+  options: { secret?: string; modals?: "ok" | "fail" | "none" } = { secret: SECRET },
 ) {
   const acts: Array<{ user: string; call: ConsoleCall }> = [];
   const responses: Array<{ url: string; body: Record<string, unknown> }> = [];
+  const opened: Array<{ triggerId: string; view: Record<string, unknown> }> = [];
+  const modals: SlackModals | null = options.modals === "none" ? null : {
+    open(triggerId, view) {
+      if (options.modals === "fail") {
+        return Promise.reject(new Error('Slack answered "expired_trigger_id"'));
+      }
+      opened.push({ triggerId, view: view as Record<string, unknown> });
+      return Promise.resolve();
+    },
+  };
   const handle = createSlackInteractionsHandler({
+    modals,
     store: {
       act(user, call) {
         acts.push({ user, call });
@@ -29,7 +41,7 @@ function setup(
     log: () => {},
     now: () => NOW_MS,
   });
-  return { handle, acts, responses };
+  return { handle, acts, responses, opened };
 }
 
 async function signed(
@@ -116,6 +128,7 @@ Deno.test("a refused click is explained ephemerally through the response_url", a
 
 Deno.test("a failing response_url does not fail the click", async () => {
   const handle = createSlackInteractionsHandler({
+    modals: null,
     store: { act: () => Promise.resolve({ ok: false, text: "no" }) },
     signingSecret: SECRET,
     respond: () => Promise.reject(new Error("timeout")),
@@ -160,4 +173,162 @@ Deno.test("/ticket help and bad input are answered without touching the database
     .json();
   assert.match(bad.text, /cannot read "x"/);
   assert.equal(acts.length, 0);
+});
+
+const RESPONSE = "99999999-8888-4777-8666-555555555555";
+const AGENT = "11111111-2222-4333-8444-555555555555";
+const DRAFT = {
+  response_id: RESPONSE,
+  body: "Hi Jane,\nthe steps",
+  ticket_number: 42,
+  channel: "email",
+  customer: "Jane",
+};
+
+function draftClick(actionId: string) {
+  return {
+    payload: JSON.stringify({
+      type: "block_actions",
+      user: { id: "U0MIA0004" },
+      trigger_id: "123.456.abc",
+      container: { type: "message", channel_id: "C1", message_ts: "1.3" },
+      response_url: "https://hooks.slack.com/actions/T0/2/def",
+      actions: [{
+        action_id: actionId,
+        block_id: `draft_actions:${RESPONSE}:${AGENT}`,
+        value: RESPONSE,
+      }],
+    }),
+  };
+}
+
+function submission(callbackId: string, value: string) {
+  const input = callbackId === "edit_draft"
+    ? { draft_text: { text: { type: "plain_text_input", value } } }
+    : { reject_reason: { reason: { type: "plain_text_input", value } } };
+  return {
+    payload: JSON.stringify({
+      type: "view_submission",
+      user: { id: "U0MIA0004" },
+      view: {
+        id: "V1",
+        callback_id: callbackId,
+        private_metadata: JSON.stringify({ r: RESPONSE, a: AGENT, c: "C1", t: "1.3" }),
+        state: { values: input },
+      },
+    }),
+  };
+}
+
+Deno.test("Approve & send decides the draft with the state its message showed", async () => {
+  const { handle, acts, responses } = setup({ ok: true, text: "Approved" });
+  assert.equal((await handle(await signed(draftClick("approve_draft")))).status, 200);
+  assert.deepEqual(acts[0].call, {
+    action: "approve_draft",
+    args: {
+      response_id: RESPONSE,
+      expected: { assignee: AGENT },
+      message: { channel: "C1", ts: "1.3" },
+    },
+  });
+  assert.equal(responses.length, 0);
+});
+
+Deno.test("Edit checks the draft, then opens the window holding it with the click's trigger_id", async () => {
+  const { handle, acts, opened } = setup({ ok: true, text: "", draft: DRAFT });
+  assert.equal((await handle(await signed(draftClick("edit_draft")))).status, 200);
+  assert.equal(acts[0].call.action, "review_draft");
+  assert.equal(acts[0].call.args.decision, "edit");
+  assert.equal(opened.length, 1);
+  assert.equal(opened[0].triggerId, "123.456.abc");
+  assert.equal(opened[0].view.callback_id, "edit_draft");
+  assert.match(JSON.stringify(opened[0].view), /Hi Jane,\\nthe steps/);
+});
+
+Deno.test("Reject opens the window asking for the reason", async () => {
+  const { handle, opened } = setup({ ok: true, text: "", draft: DRAFT });
+  await handle(await signed(draftClick("reject_draft")));
+  assert.equal(opened[0].view.callback_id, "reject_draft");
+});
+
+Deno.test("Edit on a draft decided meanwhile explains why and opens nothing", async () => {
+  const text = "The draft for #T-42 was already approved by Noah; nothing was changed.";
+  const { handle, opened, responses } = setup({ ok: false, text });
+  await handle(await signed(draftClick("edit_draft")));
+  assert.equal(opened.length, 0);
+  assert.equal(responses[0].body.text, text);
+});
+
+Deno.test("a window Slack will not open is explained through the response_url", async () => {
+  const { handle, responses } = setup({ ok: true, text: "", draft: DRAFT }, {
+    secret: SECRET,
+    modals: "fail",
+  });
+  assert.equal((await handle(await signed(draftClick("edit_draft")))).status, 200);
+  assert.match(String(responses[0].body.text), /expired_trigger_id.*click again/);
+});
+
+Deno.test("without a bot token Edit explains that windows need it", async () => {
+  const { handle, responses } = setup({ ok: true, text: "", draft: DRAFT }, {
+    secret: SECRET,
+    modals: "none",
+  });
+  await handle(await signed(draftClick("reject_draft")));
+  assert.match(String(responses[0].body.text), /SLACK_BOT_TOKEN/);
+});
+
+Deno.test("a submitted Edit window sends the edited text and closes with an empty 200", async () => {
+  const { handle, acts } = setup({ ok: true, text: "Edited" });
+  const res = await handle(await signed(submission("edit_draft", "Hi Jane, new text")));
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), "");
+  assert.deepEqual(acts[0].call, {
+    action: "edit_draft",
+    args: {
+      response_id: RESPONSE,
+      expected: { assignee: AGENT },
+      message: { channel: "C1", ts: "1.3" },
+      text: "Hi Jane, new text",
+    },
+  });
+});
+
+Deno.test("a submitted window's input problem is shown at its field", async () => {
+  const { handle } = setup({ ok: false, text: "Say why", field: "reject_reason" });
+  const res = await handle(await signed(submission("reject_draft", " ")));
+  assert.deepEqual(await res.json(), {
+    response_action: "errors",
+    errors: { reject_reason: "Say why" },
+  });
+});
+
+Deno.test("a submitted window on a ticket that changed meanwhile explains it in the window", async () => {
+  const text = "#T-42 was resolved meanwhile; the draft was not sent.";
+  const { handle } = setup({ ok: false, text });
+  const body = await (await handle(await signed(submission("edit_draft", "x")))).json();
+  assert.equal(body.response_action, "update");
+  assert.match(JSON.stringify(body.view), /resolved meanwhile/);
+});
+
+Deno.test("/ticket reply sends the agent's answer with its case and lines kept", async () => {
+  const { handle, acts } = setup({ ok: true, text: "Your answer to #T-12 is on its way" });
+  const res = await handle(
+    await signed({
+      command: "/ticket",
+      text: "reply T-12 Hi Jane,\nPlease restart &amp; retry.",
+      user_id: "U0MIA0004",
+    }),
+  );
+  assert.deepEqual(await res.json(), {
+    response_type: "ephemeral",
+    text: "Your answer to #T-12 is on its way",
+  });
+  assert.deepEqual(acts[0].call, {
+    action: "reply",
+    args: {
+      ticket_number: 12,
+      text: "Hi Jane,\nPlease restart & retry.",
+      source: { via: "slack_command" },
+    },
+  });
 });

@@ -1,10 +1,20 @@
 /**
  * What Slack posts to the interactivity URL, read into the console's actions: block_actions
  * from the "New Ticket" message (Reassign, Escalate, the "Reassign to…" menu, View Ticket) and
- * the /ticket slash command.
+ * from an AI draft's message (Approve & send, Edit, Reject), view_submission of the Edit and
+ * Reject windows, and the /ticket slash command (also `/ticket reply 42 <answer>`).
  */
 import { z } from "zod";
 import { type MessageState, parseActionsBlockId, UUID } from "../_shared/slack.ts";
+import {
+  decodeModalMetadata,
+  DRAFT_ACTIONS,
+  DRAFT_INPUTS,
+  DRAFT_MODALS,
+  type DraftModalMetadata,
+  parseDraftActionsBlockId,
+} from "../_shared/slack_draft.ts";
+import { slackMarkupToText } from "../_shared/slack_markup.ts";
 
 /** Actions of app_private.slack_console(). */
 export type ConsoleAction =
@@ -14,7 +24,12 @@ export type ConsoleAction =
   | "escalate"
   | "resolve"
   | "priority"
-  | "availability";
+  | "availability"
+  | "reply"
+  | "approve_draft"
+  | "edit_draft"
+  | "reject_draft"
+  | "review_draft";
 
 /** One call of app_private.slack_console(). */
 export interface ConsoleCall {
@@ -25,8 +40,18 @@ export interface ConsoleCall {
     target_agent_id?: string;
     priority?: string;
     availability?: string;
+    /** Drafts: the responses row the action decides. */
+    response_id?: string;
+    /** An answer (reply) or the edited draft (edit_draft). */
+    text?: string;
+    /** Why a draft is rejected. */
+    reason?: string;
+    /** review_draft: the decision whose window is about to open. */
+    decision?: "edit" | "reject";
+    /** reply: where the answer was written. */
+    source?: { via: "slack_command" | "slack_thread"; channel?: string; ts?: string };
     /** The state the clicked message showed; the action is refused if the ticket differs. */
-    expected?: { assignee: string; status: string };
+    expected?: { assignee: string; status?: string };
     /** The clicked message, refreshed with the ticket as it now is. */
     message?: { channel: string; ts: string };
   };
@@ -39,6 +64,23 @@ export type SlackRequest =
     source: "button" | "command";
     slackUserId: string;
     responseUrl: string | null;
+    call: ConsoleCall;
+  }
+  | {
+    /** Edit or Reject: check the draft, then open its window with the click's trigger_id. */
+    kind: "open_modal";
+    modal: "edit" | "reject";
+    slackUserId: string;
+    responseUrl: string | null;
+    triggerId: string | null;
+    call: ConsoleCall;
+    meta: DraftModalMetadata;
+  }
+  | {
+    /** A submitted Edit or Reject window; a refusal is shown in it (`inputBlock`: its field). */
+    kind: "submit";
+    slackUserId: string;
+    inputBlock: string;
     call: ConsoleCall;
   }
   | { kind: "reply"; text: string }
@@ -61,14 +103,32 @@ export const BlockActions = z.object({
     channel_id: z.string().optional(),
     message_ts: z.string().optional(),
   }).loose().optional(),
+  trigger_id: z.string().optional(),
   channel: z.object({ id: z.string() }).loose().nullish(),
   message: z.object({ ts: z.string().optional() }).loose().nullish(),
   response_url: z.string().optional(),
 }).loose();
 
+/** The view_submission payload of the Edit and Reject windows, as far as the console reads it. */
+export const ViewSubmission = z.object({
+  type: z.literal("view_submission"),
+  user: z.object({ id: z.string().min(1) }).loose(),
+  view: z.object({
+    callback_id: z.string().optional(),
+    private_metadata: z.string().optional(),
+    state: z.object({
+      values: z.record(
+        z.string(),
+        z.record(z.string(), z.object({ value: z.string().nullish() }).loose()),
+      ),
+    }).loose().optional(),
+  }).loose(),
+}).loose();
+
 const HELP = [
   "*/ticket* — work on ISTS tickets from Slack:",
   "• `/ticket 1234` — status of #T-1234",
+  "• `/ticket reply 1234 <answer>` — send your answer to the customer (as e-mail, in their Slack thread or by webhook)",
   "• `/ticket 1234 assign me` — take it (within your capacity)",
   "• `/ticket 1234 reassign` — give it to the next best available teammate",
   "• `/ticket 1234 escalate` — raise its priority, move it to a senior, tell the lead",
@@ -95,8 +155,38 @@ export function parseTicketRef(
   return Number.isSafeInteger(number) && number > 0 ? { ticket_number: number } : null;
 }
 
+/**
+ * Reads `/ticket reply 1234 <answer>` (or `/ticket 1234 reply <answer>`), keeping the answer's
+ * case and lines; null when the command is something else.
+ */
+export function parseReplyCommand(text: string): ConsoleCall | { reply: string } | null {
+  const m = /^\s*(?:reply\s+(\S+)|(\S+)\s+reply)(?:\s+([\s\S]*))?$/i.exec(text) ??
+    /^\s*reply\s*$/i.exec(text);
+  if (!m) return null;
+  const refText = m[1] ?? m[2];
+  if (!refText) {
+    return { reply: "Say which ticket to answer: `/ticket reply 1234 Thanks for waiting, …`." };
+  }
+  const ref = parseTicketRef(refText);
+  if (!ref) {
+    return {
+      reply: `I cannot read "${refText}" as a ticket number (try \`/ticket reply 1234 …\`).`,
+    };
+  }
+  const answer = slackMarkupToText(m[3] ?? "").replace(/\r\n?/g, "\n").trim();
+  if (!answer) {
+    return {
+      reply:
+        `Write the answer after the ticket number: \`/ticket reply ${refText} Thanks for waiting, …\`.`,
+    };
+  }
+  return { action: "reply", args: { ...ref, text: answer, source: { via: "slack_command" } } };
+}
+
 /** Reads the text of a /ticket command into a console call, or the answer to give instead. */
 export function parseCommand(text: string): ConsoleCall | { reply: string } {
+  const reply = parseReplyCommand(text);
+  if (reply) return reply;
   const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0 || words[0] === "help") return { reply: HELP };
   if (words.length === 1 && AVAILABILITY.has(words[0])) {
@@ -133,6 +223,73 @@ function expectedOf(state: MessageState | null): ConsoleCall["args"]["expected"]
   return state ? { assignee: state.assignee ?? "", status: state.status } : undefined;
 }
 
+/** Reads a click on an AI draft's message: Approve & send, or opening Edit or Reject. */
+function parseDraftAction(
+  payload: z.infer<typeof BlockActions>,
+  message: { channel: string; ts: string } | undefined,
+): SlackRequest {
+  const action = payload.actions[0];
+  const state = parseDraftActionsBlockId(action.block_id);
+  if (!state || action.value !== state.responseId) {
+    return { kind: "ignore", reason: `${action.action_id} without a draft, or naming another one` };
+  }
+  const expected = { assignee: state.assignee ?? "" };
+  const slackUserId = payload.user.id;
+  const responseUrl = payload.response_url ?? null;
+  if (action.action_id === DRAFT_ACTIONS.approve) {
+    return {
+      kind: "call",
+      source: "button",
+      slackUserId,
+      responseUrl,
+      call: { action: "approve_draft", args: { response_id: state.responseId, expected, message } },
+    };
+  }
+  const modal = action.action_id === DRAFT_ACTIONS.edit ? "edit" : "reject";
+  return {
+    kind: "open_modal",
+    modal,
+    slackUserId,
+    responseUrl,
+    triggerId: payload.trigger_id ?? null,
+    call: {
+      action: "review_draft",
+      args: { response_id: state.responseId, decision: modal, expected, message },
+    },
+    meta: {
+      responseId: state.responseId,
+      assignee: state.assignee,
+      channel: message?.channel ?? null,
+      ts: message?.ts ?? null,
+    },
+  };
+}
+
+/** Reads a submitted Edit or Reject window into its decision. */
+export function parseViewSubmission(payload: z.infer<typeof ViewSubmission>): SlackRequest {
+  const callback = payload.view.callback_id;
+  if (callback !== DRAFT_MODALS.edit && callback !== DRAFT_MODALS.reject) {
+    return { kind: "ignore", reason: `view_submission of ${String(callback)} is not ours` };
+  }
+  const meta = decodeModalMetadata(payload.view.private_metadata);
+  if (!meta) return { kind: "ignore", reason: "view_submission without our metadata" };
+  const input = callback === DRAFT_MODALS.edit ? DRAFT_INPUTS.edit : DRAFT_INPUTS.reject;
+  const value = payload.view.state?.values?.[input.block]?.[input.action]?.value ?? "";
+  const message = meta.channel && meta.ts ? { channel: meta.channel, ts: meta.ts } : undefined;
+  const args: ConsoleCall["args"] = {
+    response_id: meta.responseId,
+    expected: { assignee: meta.assignee ?? "" },
+    message,
+    ...(callback === DRAFT_MODALS.edit ? { text: value } : { reason: value }),
+  };
+  return {
+    kind: "submit",
+    slackUserId: payload.user.id,
+    inputBlock: input.block,
+    call: { action: callback === DRAFT_MODALS.edit ? "edit_draft" : "reject_draft", args },
+  };
+}
+
 /** Reads a block_actions payload (the first action; Slack sends one per click). */
 export function parseBlockActions(payload: z.infer<typeof BlockActions>): SlackRequest {
   const action = payload.actions[0];
@@ -146,6 +303,12 @@ export function parseBlockActions(payload: z.infer<typeof BlockActions>): SlackR
     slackUserId: payload.user.id,
     responseUrl: payload.response_url ?? null,
   };
+  if (
+    action.action_id === DRAFT_ACTIONS.approve || action.action_id === DRAFT_ACTIONS.edit ||
+    action.action_id === DRAFT_ACTIONS.reject
+  ) {
+    return parseDraftAction(payload, message);
+  }
   const ticketId = action.value && UUID.test(action.value) ? action.value : state?.ticketId;
   if (state && ticketId && state.ticketId !== ticketId) {
     return { kind: "ignore", reason: "the button and its block name different tickets" };
@@ -197,6 +360,11 @@ export function parseSlackRequest(form: URLSearchParams): SlackRequest {
       return { kind: "ignore", reason: "payload is not JSON" };
     }
     const type = (value as { type?: unknown } | null)?.type;
+    if (type === "view_submission") {
+      const submitted = ViewSubmission.safeParse(value);
+      if (!submitted.success) return { kind: "ignore", reason: "malformed view_submission" };
+      return parseViewSubmission(submitted.data);
+    }
     if (type !== "block_actions") return { kind: "ignore", reason: `interaction ${String(type)}` };
     const parsed = BlockActions.safeParse(value);
     if (!parsed.success) return { kind: "ignore", reason: "malformed block_actions" };

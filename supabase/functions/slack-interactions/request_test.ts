@@ -176,3 +176,53 @@ Deno.test("parseSlackRequest() reads a /ticket slash command", () => {
   const help = new URLSearchParams({ command: "/ticket", text: "", user_id: "U1" });
   assert.equal(parseSlackRequest(help).kind, "reply");
 });
+
+Deno.test("parseCommand() reads /ticket reply in both orders and refuses an empty answer", () => {
+  assert.deepEqual(parseCommand("42 reply  Thanks, Jane!"), {
+    action: "reply",
+    args: { ticket_number: 42, text: "Thanks, Jane!", source: { via: "slack_command" } },
+  });
+  assert.deepEqual(parseCommand("REPLY #T-7 <https://help.example.com|the guide>"), {
+    action: "reply",
+    args: {
+      ticket_number: 7,
+      text: "the guide (https://help.example.com)",
+      source: { via: "slack_command" },
+    },
+  });
+  assert.match((parseCommand("reply 42") as { reply: string }).reply, /Write the answer/);
+  assert.match((parseCommand("reply") as { reply: string }).reply, /Say which ticket/);
+  assert.match((parseCommand("reply nope hello") as { reply: string }).reply, /cannot read "nope"/);
+});
+
+Deno.test("parseSlackRequest() ignores a draft button whose value names another draft", () => {
+  const draftId = "99999999-8888-4777-8666-555555555555";
+  const other = "99999999-8888-4777-8666-000000000000";
+  const form = new URLSearchParams({
+    payload: JSON.stringify({
+      type: "block_actions",
+      user: { id: "U1" },
+      actions: [{
+        action_id: "approve_draft",
+        block_id: `draft_actions:${draftId}:-`,
+        value: other,
+      }],
+    }),
+  });
+  assert.equal(parseSlackRequest(form).kind, "ignore");
+});
+
+Deno.test("parseSlackRequest() ignores windows that are not ours and view_closed", () => {
+  const foreign = new URLSearchParams({
+    payload: JSON.stringify({
+      type: "view_submission",
+      user: { id: "U1" },
+      view: { callback_id: "someone_elses", private_metadata: "", state: { values: {} } },
+    }),
+  });
+  assert.equal(parseSlackRequest(foreign).kind, "ignore");
+  const closed = new URLSearchParams({
+    payload: JSON.stringify({ type: "view_closed", user: { id: "U1" }, view: {} }),
+  });
+  assert.equal(parseSlackRequest(closed).kind, "ignore");
+});
