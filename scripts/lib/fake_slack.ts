@@ -33,6 +33,8 @@ export interface FailNextOptions {
   status?: 500 | 502 | 503 | 504;
   /** `server_error` only: do the method first, then answer the error (the answer is lost). */
   afterEffect?: boolean;
+  /** Only requests for this channel (their `channel` field) fail; others pass untouched. */
+  channel?: string;
 }
 
 /** One request the fake received, with JSON-encoded form fields (`blocks`, ...) decoded. */
@@ -95,6 +97,7 @@ type Reply = Body & { ok: boolean };
 type StoredMessage = FakeSlackMessage;
 interface PendingFailure {
   kind: FakeSlackFailure;
+  channel?: string;
   left: number;
   retryAfterS: number;
   status: number;
@@ -312,6 +315,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
         retryAfterS: opts.retryAfterS ?? 1,
         status: opts.status ?? 500,
         afterEffect: opts.afterEffect ?? false,
+        ...(opts.channel ? { channel: opts.channel } : {}),
       });
       return Response.json({ ok: true });
     }
@@ -346,7 +350,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     const call: FakeSlackCall = { method, body: parsed.body ?? {}, headers };
     calls.push(call);
 
-    const failure = takeFailure();
+    const failure = takeFailure(str(parsed.body?.channel) || undefined);
     if (failure) call.failure = failure.kind;
     if (failure && !failure.afterEffect && failure.kind !== "timeout_after_post") {
       return await injected(failure);
@@ -370,10 +374,12 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
     return slack(reply);
   }
 
-  function takeFailure(): PendingFailure | undefined {
-    const head = failures[0];
-    if (!head) return undefined;
-    if (--head.left <= 0) failures.shift();
+  /** The first pending failure that applies to a request for `channel`, counted down. */
+  function takeFailure(channel?: string): PendingFailure | undefined {
+    const i = failures.findIndex((f) => f.channel === undefined || f.channel === channel);
+    if (i < 0) return undefined;
+    const head = failures[i];
+    if (--head.left <= 0) failures.splice(i, 1);
     return head;
   }
 
@@ -429,6 +435,7 @@ export function startFakeSlack(options: { port?: number } = {}): Promise<FakeSla
               retryAfterS: opts.retryAfterS ?? 1,
               status: opts.status ?? 500,
               afterEffect: opts.afterEffect ?? false,
+              ...(opts.channel ? { channel: opts.channel } : {}),
             });
           },
           close,
